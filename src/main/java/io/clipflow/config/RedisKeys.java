@@ -1,0 +1,50 @@
+package io.clipflow.config;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Every Redis key and channel name Clipflow uses, in one place, with the optional global prefix applied. The layout is
+ * in docs/redis-layout.md; Celery-defined names ({@code <queue>}, {@code _kombu.binding.<queue>},
+ * {@code celery-task-meta-<id>}) are kept exactly so Python clients share them.
+ */
+@Component
+public class RedisKeys {
+
+    private final String prefix;
+
+    public RedisKeys(ClipflowProperties properties) {
+        this.prefix = properties.redis().keyPrefix();
+    }
+
+    public String queue(String queue) {
+        return prefix + queue;
+    }
+
+    public String binding(String queue) {
+        return prefix + "_kombu.binding." + queue;
+    }
+
+    public String result(String taskId) {
+        return prefix + "celery-task-meta-" + taskId;
+    }
+
+    public String processing(String node) {
+        return prefix + "clipflow:processing:" + node;
+    }
+
+    public String lock(String name, String id) {
+        return prefix + "clipflow:lock:" + name + ":" + id;
+    }
+
+    public String dead(String queue) {
+        return prefix + "clipflow:dead:" + queue;
+    }
+
+    public String events(String topic) {
+        return prefix + "clipflow:events:" + topic;
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+}

@@ -1,0 +1,40 @@
+package io.clipflow.queue;
+
+import io.clipflow.config.ClipflowProperties;
+import io.clipflow.task.TaskTracker;
+import java.util.Map;
+import org.apache.camel.Endpoint;
+import org.apache.camel.support.DefaultComponent;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code celery:<queue>} Camel component: consumes a Celery queue on Redis with reliable fetch, and produces Celery
+ * protocol-v2 messages onto it. Options: {@code task} (comma-separated task names the consumer runs; others are
+ * refused), {@code concurrency} (worker threads), {@code pollTimeoutMillis} (how long one BLMOVE blocks).
+ */
+@Component("celery")
+public class CeleryComponent extends DefaultComponent {
+
+    final ReliableQueue queue;
+    final CeleryMessageCodec codec;
+    final TaskTracker tracker;
+    final String nodeName;
+
+    CeleryComponent(ReliableQueue queue, CeleryMessageCodec codec, TaskTracker tracker, ClipflowProperties properties) {
+        this.queue = queue;
+        this.codec = codec;
+        this.tracker = tracker;
+        this.nodeName = properties.nodeName();
+    }
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        if (remaining == null || remaining.isBlank() || !remaining.matches("[A-Za-z0-9_.\\-]+")) {
+            throw new IllegalArgumentException(
+                    "celery endpoint needs a queue name of letters, digits, '.', '_', '-': " + uri);
+        }
+        CeleryEndpoint endpoint = new CeleryEndpoint(uri, this, remaining);
+        setProperties(endpoint, parameters);
+        return endpoint;
+    }
+}

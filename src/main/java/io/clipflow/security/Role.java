@@ -1,0 +1,6 @@
+package io.clipflow.security;
+
+public enum Role {
+    USER,
+    ADMIN
+}

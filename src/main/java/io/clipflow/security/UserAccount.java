@@ -1,0 +1,57 @@
+package io.clipflow.security;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+@Entity
+@Table(name = "app_user")
+class UserAccount {
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+
+    @Column(nullable = false, unique = true)
+    private String username;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    private Role role;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    protected UserAccount() {}
+
+    UserAccount(String username, Role role, Instant now) {
+        this.username = username;
+        this.role = role;
+        this.createdAt = now;
+    }
+
+    Long getId() {
+        return id;
+    }
+
+    String getUsername() {
+        return username;
+    }
+
+    Role getRole() {
+        return role;
+    }
+
+    Instant getCreatedAt() {
+        return createdAt;
+    }
+
+    ClipflowUser toPrincipal() {
+        return new ClipflowUser(id, username, role);
+    }
+}

@@ -1,0 +1,94 @@
+package io.clipflow.upload;
+
+import io.clipflow.security.ClipflowUser;
+import io.clipflow.storage.MediaStore;
+import io.clipflow.video.UploadedFile;
+import io.clipflow.web.ApiException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.Normalizer;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.ProducerTemplate;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+/**
+ * The HTTP edge of uploads, kept thin: the part goes into the media store's staging folder (a rename of the servlet
+ * container's own spool file, which lives on the same file system), then route video-upload decides what happens.
+ */
+@RestController
+class UploadController {
+
+    private static final int MAX_TITLE = 255;
+
+    private final MediaStore store;
+    private final ProducerTemplate routes;
+
+    UploadController(MediaStore store, ProducerTemplate routes) {
+        this.store = store;
+        this.routes = routes;
+    }
+
+    @PostMapping(path = "/api/videos", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    ResponseEntity<Object> upload(
+            @RequestPart("file") MultipartFile file,
+            @RequestParam(name = "title", required = false) String title,
+            @AuthenticationPrincipal ClipflowUser user)
+            throws IOException {
+        if (file.isEmpty()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "bad request", "the file part is empty");
+        }
+        if (title != null && (title.length() > MAX_TITLE || title.chars().anyMatch(Character::isISOControl))) {
+            throw new ApiException(
+                    HttpStatus.BAD_REQUEST,
+                    "bad request",
+                    "title must be at most " + MAX_TITLE + " printable characters");
+        }
+        Path staged = store.newIncomingFile();
+        try {
+            file.transferTo(staged);
+            Object reply = routes.requestBody(
+                    "direct:video-upload",
+                    new UploadedFile(
+                            staged, displayName(file.getOriginalFilename()), file.getSize(), title, user.id()));
+            return ResponseEntity.accepted().body(reply);
+        } catch (CamelExecutionException e) {
+            if (e.getCause() instanceof DataAccessResourceFailureException) {
+                throw new ApiException(
+                        HttpStatus.SERVICE_UNAVAILABLE,
+                        "queue unavailable",
+                        "the upload was stored but Redis did not take its task; try again later");
+            }
+            throw e;
+        } finally {
+            Files.deleteIfExists(staged);
+        }
+    }
+
+    /** The client's name for display: last path segment, control and separator characters removed, bounded length. */
+    static String displayName(String original) {
+        if (original == null) {
+            return "upload";
+        }
+        String name = Normalizer.normalize(original, Normalizer.Form.NFC);
+        name = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+        name = name.codePoints()
+                .filter(c -> !Character.isISOControl(c) && Character.getType(c) != Character.FORMAT)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString()
+                .strip();
+        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+            return "upload";
+        }
+        return name.length() > 200 ? name.substring(0, 200) : name;
+    }
+}

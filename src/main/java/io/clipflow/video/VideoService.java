@@ -1,0 +1,147 @@
+package io.clipflow.video;
+
+import io.clipflow.queue.TaskCall;
+import io.clipflow.storage.MediaStore;
+import io.clipflow.task.TaskTracker;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Every change to a video row goes through here; the status enum decides which moves are legal. */
+@Component("videoService")
+public class VideoService {
+
+    private final VideoRepository videos;
+    private final MediaStore store;
+    private final TaskTracker tracker;
+    private final VideoProperties properties;
+    private final Clock clock;
+
+    VideoService(
+            VideoRepository videos, MediaStore store, TaskTracker tracker, VideoProperties properties, Clock clock) {
+        this.videos = videos;
+        this.store = store;
+        this.tracker = tracker;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** Creates the row and moves the staged file into the video's folder. */
+    @Transactional
+    public Video register(UploadedFile upload) {
+        String title = upload.title() == null || upload.title().isBlank() ? upload.displayName() : upload.title();
+        Video video = videos.saveAndFlush(
+                new Video(upload.ownerId(), title, upload.displayName(), upload.sizeBytes(), clock.instant()));
+        video.sourcePath(store.adopt(upload.staged(), video.getId(), upload.displayName()));
+        return video;
+    }
+
+    /**
+     * Marks the video QUEUED and records its task before the message is published, so a worker that
+     * picks the message up at once always finds the row in a state it may move on from.
+     */
+    @Transactional
+    public void queued(long videoId, TaskCall call) {
+        Video video = get(videoId);
+        video.moveTo(VideoStatus.QUEUED, clock.instant());
+        video.taskId(call.taskId());
+        video.error(null);
+        tracker.queued(call.taskId(), call.name(), properties.queue(), video.getOwnerId(), videoId);
+    }
+
+    /** PROCESSING, outputs of an earlier run cleared; returns the original's path. */
+    @Transactional
+    public java.nio.file.Path start(long videoId, String taskId) {
+        Video video = get(videoId);
+        video.moveTo(VideoStatus.PROCESSING, clock.instant());
+        video.taskId(taskId);
+        video.error(null);
+        store.clearOutputs(videoId);
+        if (video.getSourcePath() == null) {
+            throw new IllegalStateException("video " + videoId + " has no stored file");
+        }
+        java.nio.file.Path source = store.resolve(video.getSourcePath());
+        if (!Files.isRegularFile(source)) {
+            throw new IllegalStateException("video " + videoId + ": stored file is missing");
+        }
+        return source;
+    }
+
+    @Transactional
+    public void probed(
+            long videoId,
+            double duration,
+            int width,
+            int height,
+            String videoCodec,
+            String audioCodec,
+            double frameRate,
+            long bitRate) {
+        get(videoId).probed(duration, width, height, videoCodec, audioCodec, frameRate, bitRate);
+    }
+
+    @Transactional
+    public Video ready(
+            long videoId, java.nio.file.Path thumbnail, java.nio.file.Path master, List<VideoRendition> renditions) {
+        Video video = get(videoId);
+        video.outputs(store.relative(thumbnail), store.relative(master), renditions);
+        video.moveTo(VideoStatus.READY, clock.instant());
+        return video;
+    }
+
+    /** FAILED with a readable reason; partial outputs removed. */
+    @Transactional
+    public void failed(Long videoId, String reason) {
+        if (videoId == null) {
+            return;
+        }
+        videos.findById(videoId)
+                .filter(v -> v.getStatus().canTransitionTo(VideoStatus.FAILED))
+                .ifPresent(video -> {
+                    video.error(
+                            reason == null
+                                    ? "processing failed"
+                                    : reason.length() > 2000 ? reason.substring(0, 2000) : reason);
+                    video.moveTo(VideoStatus.FAILED, clock.instant());
+                    store.clearOutputs(videoId);
+                });
+    }
+
+    @Transactional
+    public boolean delete(long videoId, Long ownerId) {
+        Optional<Video> video =
+                ownerId == null ? videos.findById(videoId) : videos.findByIdAndOwnerId(videoId, ownerId);
+        return video.filter(v -> v.getStatus() != VideoStatus.DELETED)
+                .map(v -> {
+                    v.moveTo(VideoStatus.DELETED, clock.instant());
+                    return true;
+                })
+                .orElse(false);
+    }
+
+    /** A user's video, or any video for {@code ownerId == null} (admin); deleted ones are gone. */
+    @Transactional(readOnly = true)
+    public Optional<Video> find(long videoId, Long ownerId) {
+        Optional<Video> video =
+                ownerId == null ? videos.findById(videoId) : videos.findByIdAndOwnerId(videoId, ownerId);
+        return video.filter(v -> v.getStatus() != VideoStatus.DELETED);
+    }
+
+    @Transactional(readOnly = true)
+    public Page<Video> list(Long ownerId, int page, int size) {
+        PageRequest request = PageRequest.of(page, size, Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id")));
+        return ownerId == null
+                ? videos.findByStatusNot(VideoStatus.DELETED, request)
+                : videos.findByOwnerIdAndStatusNot(ownerId, VideoStatus.DELETED, request);
+    }
+
+    public Video get(long videoId) {
+        return videos.findById(videoId).orElseThrow(() -> new VideoNotFoundException(videoId));
+    }
+}

@@ -1,0 +1,147 @@
+package io.clipflow.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clipflow.config.ClipflowProperties;
+import io.clipflow.config.RedisKeys;
+import io.clipflow.security.Role;
+import io.clipflow.testsupport.ApiClient;
+import io.clipflow.testsupport.Clips;
+import io.clipflow.testsupport.IntegrationTestBase;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.ProducerTemplate;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/** The celery: component on real Redis: Celery's exact wire shape, priorities, dead letters for what cannot run. */
+class CeleryQueueIT extends IntegrationTestBase {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Autowired
+    ProducerTemplate camel;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    RedisKeys keys;
+
+    @Autowired
+    ReliableQueue queue;
+
+    @Autowired
+    ClipflowProperties properties;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void publishedMessageHasTheShapeACelery5ClientPushes() throws Exception {
+        String taskId = camel.requestBody(
+                "celery:shape-check",
+                new TaskCall(null, "videos.tasks.process_video", List.of(42), Map.of(), TaskOptions.none()),
+                String.class);
+        List<String> pushed = redis.opsForList().range(keys.queue("shape-check"), 0, -1);
+        assertThat(pushed).hasSize(1);
+        JsonNode ours = JSON.readTree(pushed.get(0));
+        JsonNode celery =
+                JSON.readTree(Files.readString(Path.of("src/test/resources/celery/process_video-celery-5.2.6.json")));
+
+        assertThat(fields(ours)).isEqualTo(fields(celery));
+        assertThat(fields(ours.path("headers"))).isEqualTo(fields(celery.path("headers")));
+        assertThat(fields(ours.path("properties"))).isEqualTo(fields(celery.path("properties")));
+        assertThat(fields(ours.path("properties").path("delivery_info")))
+                .isEqualTo(fields(celery.path("properties").path("delivery_info")));
+        assertThat(ours.path("headers").path("id").asText()).isEqualTo(taskId);
+        assertThat(ours.path("headers").path("root_id").asText()).isEqualTo(taskId);
+        assertThat(ours.path("properties").path("correlation_id").asText()).isEqualTo(taskId);
+        assertThat(ours.path("headers").path("argsrepr").asText()).isEqualTo("[42]");
+        assertThat(ours.path("properties")
+                        .path("delivery_info")
+                        .path("routing_key")
+                        .asText())
+                .isEqualTo("shape-check");
+        String body = new String(Base64.getDecoder().decode(ours.path("body").asText()), StandardCharsets.UTF_8);
+        assertThat(body)
+                .isEqualTo("[[42], {}, {\"callbacks\": null, \"errbacks\": null, \"chain\": null, \"chord\": null}]");
+        assertThat(pushed.get(0)).startsWith("{\"body\": \"").contains("\"content-type\": \"application/json\"");
+        assertThat(redis.opsForSet().members(keys.binding("shape-check")))
+                .containsExactly("shape-check\u0006\u0016\u0006\u0016shape-check");
+    }
+
+    @Test
+    void takeServesKombuPriorityListsLowestNumberFirstAndKeepsTheMessageUntilAcked() {
+        String q = "prio-check";
+        redis.opsForList().leftPush(keys.queue(q + "\u0006\u00169"), "nine");
+        redis.opsForList().leftPush(keys.queue(q + "\u0006\u00163"), "three");
+        redis.opsForList().leftPush(keys.queue(q), "zero");
+        String node = "prio-node";
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            order.add(queue.take(q, node, Duration.ofMillis(100)));
+        }
+        assertThat(order).containsExactly("zero", "three", "nine");
+        assertThat(redis.opsForList().range(keys.processing(node), 0, -1))
+                .containsExactlyInAnyOrder("zero", "three", "nine");
+        queue.ack(node, "three");
+        assertThat(redis.opsForList().range(keys.processing(node), 0, -1)).containsExactlyInAnyOrder("zero", "nine");
+        assertThat(queue.take(q, node, Duration.ofMillis(100))).isNull();
+    }
+
+    @Test
+    void garbageAndUnknownTasksAreDeadLetteredWithAReasonAndTheNextGoodMessageRuns() throws Exception {
+        redis.opsForList().leftPush(keys.queue("video"), "this is not json");
+        String unknown = camel.requestBody(
+                "celery:video",
+                new TaskCall(null, "videos.tasks.delete_everything", List.of(1), Map.of(), TaskOptions.none()),
+                String.class);
+        ApiClient alice = newUser(Role.USER);
+        long id = alice.upload(Clips.generate(dir, "ok.mp4", 320, 240, 1, false))
+                .json()
+                .path("video")
+                .path("id")
+                .asLong();
+
+        assertThat(alice.awaitVideo(id, Duration.ofSeconds(60), "READY", "FAILED")
+                        .path("status")
+                        .asText())
+                .isEqualTo("READY");
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> redis.opsForList().size(keys.dead("video")) >= 2);
+        List<JsonNode> dead = new ArrayList<>();
+        for (String raw : redis.opsForList().range(keys.dead("video"), 0, -1)) {
+            dead.add(JSON.readTree(raw));
+        }
+        assertThat(dead).anySatisfy(d -> {
+            assertThat(d.path("reason").asText()).contains("not JSON");
+            assertThat(d.path("message").asText()).isEqualTo("this is not json");
+        });
+        assertThat(dead).anySatisfy(d -> assertThat(d.path("reason").asText())
+                .contains("unknown task videos.tasks.delete_everything"));
+        JsonNode meta = JSON.readTree(redis.opsForValue().get(keys.result(unknown)));
+        assertThat(meta.path("status").asText()).isEqualTo("FAILURE");
+        assertThat(meta.path("result").path("exc_type").asText()).isEqualTo("NotRegistered");
+        assertThat(redis.opsForList().size(keys.processing(properties.nodeName())))
+                .isZero();
+    }
+
+    private static List<String> fields(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}

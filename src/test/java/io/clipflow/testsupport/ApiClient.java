@@ -1,0 +1,147 @@
+package io.clipflow.testsupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+
+/** A client for Clipflow's own HTTP API, signed in with one bearer token (or none). */
+public class ApiClient {
+
+    /** A reply: status, body as JSON (null when the body is not JSON), raw body, content type. */
+    public record Reply(int status, JsonNode json, String body, String contentType) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+    private final String token;
+    private final long userId;
+
+    public ApiClient(String base, String token, long userId) {
+        this.base = base;
+        this.token = token;
+        this.userId = userId;
+    }
+
+    public long userId() {
+        return userId;
+    }
+
+    public String token() {
+        return token;
+    }
+
+    /** POST /api/videos with the file streamed as multipart part {@code file} under the given client file name. */
+    public Reply upload(Path file, String clientFileName, String title) {
+        String boundary = "----clipflow" + UUID.randomUUID();
+        StringBuilder head = new StringBuilder();
+        if (title != null) {
+            head.append("--")
+                    .append(boundary)
+                    .append("\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n")
+                    .append(title)
+                    .append("\r\n");
+        }
+        head.append("--")
+                .append(boundary)
+                .append("\r\nContent-Disposition: form-data; name=\"file\"; filename=\"")
+                .append(clientFileName)
+                .append("\"\r\nContent-Type: video/mp4\r\n\r\n");
+        try {
+            var body = BodyPublishers.concat(
+                    BodyPublishers.ofString(head.toString(), StandardCharsets.UTF_8),
+                    BodyPublishers.ofFile(file),
+                    BodyPublishers.ofString("\r\n--" + boundary + "--\r\n"));
+            return send(request("/api/videos")
+                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .POST(body));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Reply upload(Path file) {
+        return upload(file, file.getFileName().toString(), null);
+    }
+
+    public Reply get(String path) {
+        return send(request(path).GET());
+    }
+
+    public Reply delete(String path) {
+        return send(request(path).DELETE());
+    }
+
+    public Reply postJson(String path, String json) {
+        return send(request(path).header("Content-Type", "application/json").POST(BodyPublishers.ofString(json)));
+    }
+
+    /** GET of an absolute URL without any credentials (as a player would fetch a signed media URL). */
+    public Reply getUrl(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .GET());
+    }
+
+    /** Polls GET /api/videos/{id} until its status is one of {@code statuses}; returns that last reply's JSON. */
+    public JsonNode awaitVideo(long id, Duration timeout, String... statuses) {
+        JsonNode[] last = new JsonNode[1];
+        Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
+            Reply r = get("/api/videos/" + id);
+            last[0] = r.json();
+            return r.status() == 200
+                    && java.util.Arrays.asList(statuses)
+                            .contains(r.json().path("status").asText());
+        });
+        return last[0];
+    }
+
+    /** Polls GET /api/tasks/{id} until the state is one of {@code states}. */
+    public JsonNode awaitTask(String taskId, Duration timeout, String... states) {
+        JsonNode[] last = new JsonNode[1];
+        Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
+            Reply r = get("/api/tasks/" + taskId);
+            last[0] = r.json();
+            return r.status() == 200
+                    && java.util.Arrays.asList(states)
+                            .contains(r.json().path("state").asText());
+        });
+        return last[0];
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b;
+    }
+
+    private Reply send(HttpRequest.Builder builder) {
+        try {
+            HttpResponse<String> r = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            String type = r.headers().firstValue("Content-Type").orElse("");
+            JsonNode json = null;
+            if (type.contains("json") && !r.body().isEmpty()) {
+                json = JSON.readTree(r.body());
+            }
+            return new Reply(r.statusCode(), json, r.body(), type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

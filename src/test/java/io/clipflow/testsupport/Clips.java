@@ -1,0 +1,101 @@
+package io.clipflow.testsupport;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Test media generated on the fly with ffmpeg's lavfi sources, so no binary fixtures live in the repository.
+ *
+ * <p>Needs {@code ffmpeg} on {@code PATH}. Clips are H.264 (ultrafast) + AAC in MP4, 25 fps, with the
+ * {@code testsrc2} pattern and a 440 Hz tone. Keep them short and small: a 1280x720 3 s clip takes ~0.3 s.
+ */
+public final class Clips {
+
+    private static final long GENERATE_TIMEOUT_SECONDS = 60;
+
+    private Clips() {}
+
+    /**
+     * Writes {@code dir/name}, an MP4 clip.
+     *
+     * @param width even, in pixels (4:2:0 H.264 needs even sizes)
+     * @param height even, in pixels
+     * @param seconds duration
+     * @param withAudio add an AAC sine tone track
+     * @return the clip's path
+     */
+    public static Path generate(Path dir, String name, int width, int height, double seconds, boolean withAudio) {
+        if (width % 2 != 0 || height % 2 != 0) {
+            throw new IllegalArgumentException("width and height must be even: " + width + "x" + height);
+        }
+        Path out = dir.resolve(name);
+        String duration = String.format(Locale.ROOT, "%.3f", seconds);
+        List<String> argv = new ArrayList<>(List.of(
+                "ffmpeg",
+                "-nostdin",
+                "-hide_banner",
+                "-v",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=%dx%d:rate=25:duration=%s".formatted(width, height, duration)));
+        if (withAudio) {
+            argv.addAll(List.of("-f", "lavfi", "-i", "sine=frequency=440:duration=" + duration));
+        }
+        argv.addAll(List.of("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"));
+        if (withAudio) {
+            argv.addAll(List.of("-c:a", "aac"));
+        }
+        argv.addAll(List.of("-f", "mp4", "-y", out.toString()));
+        run(argv);
+        return out;
+    }
+
+    /** Writes {@code dir/name} with a few lines of plain text: an upload that only pretends to be a video. */
+    public static Path textFile(Path dir, String name) {
+        Path out = dir.resolve(name);
+        try {
+            Files.writeString(
+                    out, "This is not a video.\nJust some text pretending to be one.\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + out, e);
+        }
+        return out;
+    }
+
+    private static void run(List<String> argv) {
+        try {
+            File log = Files.createTempFile("clips-", ".log").toFile();
+            try {
+                Process process = new ProcessBuilder(argv)
+                        .redirectErrorStream(true)
+                        .redirectOutput(log)
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                        .start();
+                if (!process.waitFor(GENERATE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                    throw new IllegalStateException("ffmpeg did not finish generating a clip: " + argv);
+                }
+                if (process.exitValue() != 0) {
+                    throw new IllegalStateException("ffmpeg failed generating a clip (exit %d): %s%n%s"
+                            .formatted(process.exitValue(), argv, Files.readString(log.toPath())));
+                }
+            } finally {
+                Files.deleteIfExists(log.toPath());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run ffmpeg (is it installed? apt-get install -y ffmpeg)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while generating a clip", e);
+        }
+    }
+}
