@@ -55,7 +55,8 @@ class UploadController {
         }
         Path staged = store.newIncomingFile();
         try {
-            file.transferTo(staged);
+            // transferTo(File) lets Tomcat rename its spool file; transferTo(Path) would copy every byte again
+            file.transferTo(staged.toFile());
             Object reply = routes.requestBody(
                     "direct:video-upload",
                     new UploadedFile(
