@@ -40,6 +40,36 @@ public class RedisKeys {
         return prefix + "clipflow:dead:" + queue;
     }
 
+    /** Heartbeat of a node; its expiry marks the node dead and its processing list an orphan. */
+    public String node(String node) {
+        return prefix + "clipflow:node:" + node;
+    }
+
+    /** Every node that ever heartbeated here, so a live node can find dead nodes' processing lists. */
+    public String nodes() {
+        return prefix + "clipflow:nodes";
+    }
+
+    /** ETA, countdown and retry messages scored by due time (ms); members are {@code <list key>\n<message>}. */
+    public String delayed() {
+        return prefix + "clipflow:delayed";
+    }
+
+    /** Revoked task ids scored by when the revocation expires (ms). */
+    public String revoked() {
+        return prefix + "clipflow:revoked";
+    }
+
+    /** Queues that have a dead-letter list. */
+    public String deadQueues() {
+        return prefix + "clipflow:dead-queues";
+    }
+
+    /** Broadcast channel for control commands (revoke) to every node, like Celery's pidbox. */
+    public String control() {
+        return prefix + "clipflow:control";
+    }
+
     public String events(String topic) {
         return prefix + "clipflow:events:" + topic;
     }

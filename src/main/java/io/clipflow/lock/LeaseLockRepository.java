@@ -29,6 +29,26 @@ public class LeaseLockRepository extends ServiceSupport implements IdempotentRep
 
     private static final Logger log = LoggerFactory.getLogger(LeaseLockRepository.class);
 
+    /**
+     * SET NX PX, except that a lease whose holder's node has no heartbeat is void and taken over: a recovered task
+     * must not wait out (or be skipped by) the lease of the node that died running it. Tokens are
+     * {@code <task>@<node>#<nonce>}; ARGV[3] is the heartbeat key prefix.
+     */
+    private static final RedisScript<Long> ACQUIRE = RedisScript.of(
+            """
+            local current = redis.call('GET', KEYS[1])
+            if current then
+              local at = string.find(current, '@', 1, true)
+              local hash = at and string.find(current, '#', at, true)
+              if not (at and hash) then return 0 end
+              local owner = string.sub(current, at + 1, hash - 1)
+              if redis.call('EXISTS', ARGV[3] .. owner) == 1 then return 0 end
+            end
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            return current and 2 or 1
+            """,
+            Long.class);
+
     private static final RedisScript<Long> RENEW = RedisScript.of(
             """
             if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
@@ -72,9 +92,12 @@ public class LeaseLockRepository extends ServiceSupport implements IdempotentRep
         String owner = exchange == null ? null : exchange.getVariable("taskId", String.class);
         String token = (owner == null ? UUID.randomUUID().toString() : owner) + "@" + node + "#" + UUID.randomUUID();
         String redisKey = keys.lock(name, key);
-        Boolean taken = redis.opsForValue().setIfAbsent(redisKey, token, lease);
-        if (!Boolean.TRUE.equals(taken)) {
+        Long taken = redis.execute(ACQUIRE, List.of(redisKey), token, String.valueOf(lease.toMillis()), keys.node(""));
+        if (taken == null || taken == 0) {
             return false;
+        }
+        if (taken == 2) {
+            log.warn("took over lease {} from a node without heartbeat", redisKey);
         }
         long every = Math.max(1, lease.toMillis() / 3);
         ScheduledFuture<?> renewal =

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,6 +32,18 @@ public class FfmpegRunner {
     static final int STDERR_TAIL_BYTES = 4096;
     private static final Duration GRACE = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(FfmpegRunner.class);
+
+    private final RunningProcesses running;
+
+    @Autowired
+    public FfmpegRunner(RunningProcesses running) {
+        this.running = running;
+    }
+
+    /** A runner nobody supervises, for tests and tools that build commands only. */
+    public FfmpegRunner() {
+        this(new RunningProcesses());
+    }
 
     /**
      * Runs {@code argv} and waits for it to exit.
@@ -58,6 +71,7 @@ public class FfmpegRunner {
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .start();
             log.debug("started {} pid {}", program, process.pid());
+            running.started(process);
             Thread reader = startReader(process, program, onStdoutLine);
 
             boolean exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -78,6 +92,9 @@ public class FfmpegRunner {
         } catch (IOException e) {
             throw new MediaException("cannot run " + program + ": " + e.getMessage(), e);
         } finally {
+            if (process != null) {
+                running.ended(process);
+            }
             if (process != null && process.isAlive()) {
                 // only reached on unexpected errors; never leave a child behind
                 killTree(process);

@@ -19,12 +19,28 @@ public class CeleryComponent extends DefaultComponent {
     final CeleryMessageCodec codec;
     final TaskTracker tracker;
     final String nodeName;
+    final TaskSupervisor supervisor;
+    final RetryPolicy retry;
+    final DeliveryProperties delivery;
+    final java.time.Clock clock;
 
-    CeleryComponent(ReliableQueue queue, CeleryMessageCodec codec, TaskTracker tracker, ClipflowProperties properties) {
+    CeleryComponent(
+            ReliableQueue queue,
+            CeleryMessageCodec codec,
+            TaskTracker tracker,
+            ClipflowProperties properties,
+            TaskSupervisor supervisor,
+            RetryPolicy retry,
+            DeliveryProperties delivery,
+            java.time.Clock clock) {
         this.queue = queue;
         this.codec = codec;
         this.tracker = tracker;
         this.nodeName = properties.nodeName();
+        this.supervisor = supervisor;
+        this.retry = retry;
+        this.delivery = delivery;
+        this.clock = clock;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.clipflow.queue;
 
 import io.clipflow.task.TaskTracker;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -13,13 +14,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Worker threads for one Celery queue. Each thread takes one message at a time (no prefetch), so a free thread is the
- * only thing that pulls work off Redis. A message is acked only after its result is stored; one that cannot run is
- * dead-lettered with the reason and the thread goes on.
+ * only thing that pulls work off Redis. What happens to a message taken (see docs/architecture.md):
+ * undecodable or unknown task → dead letter; revoked or expired → REVOKED without running; ETA in the future → the
+ * delayed set; already SUCCESS → acked; otherwise it runs under {@link TaskSupervisor} and ends SUCCESS, RETRY (back
+ * to the delayed set with a backoff), FAILURE (dead-lettered once retries are spent), REVOKED, or, on shutdown, handed
+ * back to its queue. Each ending stores the result before the message leaves the processing list.
  */
 class CeleryConsumer extends DefaultConsumer {
 
     private static final Logger log = LoggerFactory.getLogger(CeleryConsumer.class);
     private static final Duration REDIS_DOWN_BACKOFF = Duration.ofSeconds(1);
+    /** An ETA this close is run now rather than parked: the promoter's own period is longer. */
+    private static final Duration ETA_SLACK = Duration.ofMillis(20);
 
     private final CeleryEndpoint endpoint;
     private final Set<String> taskNames;
@@ -47,8 +53,18 @@ class CeleryConsumer extends DefaultConsumer {
     @Override
     protected void doStop() throws Exception {
         if (workers != null) {
-            // running tasks finish; the loops see isRunAllowed() go false after their current message
-            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(workers);
+            // loops see isRunAllowed() go false after their current poll; running tasks get the grace period, then
+            // their FFmpeg is stopped and their messages go back to the queue
+            workers.shutdown();
+            Duration grace = endpoint.getComponent().delivery.shutdownGrace();
+            if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn(
+                        "celery:{} tasks still running after {}; stopping them and handing them back",
+                        endpoint.getQueueName(),
+                        grace);
+                endpoint.getComponent().supervisor.stopAll(TaskSupervisor.StopReason.SHUTDOWN);
+                workers.awaitTermination(30, TimeUnit.SECONDS);
+            }
             workers = null;
         }
         super.doStop();
@@ -74,22 +90,32 @@ class CeleryConsumer extends DefaultConsumer {
                 continue;
             }
             if (raw != null) {
-                handle(component, raw);
+                try {
+                    handle(component, raw);
+                } catch (RuntimeException e) {
+                    // the result or the ack could not be written (Redis or DB down): the message stays in the
+                    // processing list and is handed back when this node restarts or is declared dead
+                    log.error(
+                            "celery:{} could not finish a message; it stays in {}'s processing list",
+                            endpoint.getQueueName(),
+                            component.nodeName,
+                            e);
+                }
             }
         }
     }
 
-    private void handle(CeleryComponent component, String raw) {
+    private void handle(CeleryComponent c, String raw) {
         String queueName = endpoint.getQueueName();
-        TaskTracker tracker = component.tracker;
-        String worker = "celery@" + component.nodeName;
+        String node = c.nodeName;
+        TaskTracker tracker = c.tracker;
+        String worker = "celery@" + node;
         CeleryMessage message;
         try {
-            message = component.codec.decode(raw);
+            message = c.codec.decode(raw);
         } catch (CeleryDecodeException e) {
             log.warn("celery:{} dead-lettered an undecodable message: {}", queueName, e.getMessage());
-            component.queue.deadLetter(queueName, raw, e.getMessage(), 0);
-            component.queue.ack(component.nodeName, raw);
+            c.queue.deadLetter(node, queueName, raw, e.getMessage(), 0, null, null);
             return;
         }
         if (!taskNames.isEmpty() && !taskNames.contains(message.taskName())) {
@@ -97,8 +123,27 @@ class CeleryConsumer extends DefaultConsumer {
                     + String.join(", ", taskNames) + ")";
             log.warn("celery:{} dead-lettered task {}: {}", queueName, message.taskId(), reason);
             tracker.failed(message, "NotRegistered", reason, worker);
-            component.queue.deadLetter(queueName, raw, reason, message.retries());
-            component.queue.ack(component.nodeName, raw);
+            c.queue.deadLetter(node, queueName, raw, reason, message.retries(), message.taskId(), message.taskName());
+            return;
+        }
+        Instant now = c.clock.instant();
+        if (c.queue.isRevoked(message.taskId())) {
+            tracker.revoked(message, "revoked", worker);
+            c.queue.ack(node, raw);
+            return;
+        }
+        if (message.expires() != null && message.expires().toInstant().isBefore(now)) {
+            tracker.revoked(message, "expired", worker);
+            c.queue.ack(node, raw);
+            return;
+        }
+        if (message.eta() != null && message.eta().toInstant().isAfter(now.plus(ETA_SLACK))) {
+            c.queue.delay(
+                    node,
+                    raw,
+                    c.queue.listKey(queueName, message.priority()),
+                    message.eta().toInstant(),
+                    raw);
             return;
         }
         if (tracker.alreadySucceeded(message.taskId())) {
@@ -106,41 +151,90 @@ class CeleryConsumer extends DefaultConsumer {
                     "celery:{} task {} already succeeded; acking the redelivered copy without running it",
                     queueName,
                     message.taskId());
-            component.queue.ack(component.nodeName, raw);
+            c.queue.ack(node, raw);
             return;
         }
+        run(c, raw, message, worker);
+    }
+
+    private void run(CeleryComponent c, String raw, CeleryMessage message, String worker) {
+        String queueName = endpoint.getQueueName();
+        TaskTracker tracker = c.tracker;
         tracker.started(message, worker);
+        TaskSupervisor.Running running = c.supervisor.begin(message);
         Exchange exchange = createExchange(false);
+        Throwable failure;
+        Object body;
+        boolean storeResult;
         try {
             exchange.getIn().setBody(message);
             exchange.setVariable(TaskVariables.TASK_ID, message.taskId());
             exchange.setVariable(TaskVariables.TASK_NAME, message.taskName());
+            exchange.setVariable(TaskVariables.RETRIES, message.retries());
             try {
                 getProcessor().process(exchange);
             } catch (Exception e) {
                 exchange.setException(e);
             }
-            Throwable failure = exchange.getException() != null
+            failure = exchange.getException() != null
                     ? exchange.getException()
                     : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+            body = exchange.getMessage().getBody();
+            storeResult = !Boolean.FALSE.equals(exchange.getVariable(TaskVariables.STORE_RESULT));
             if (failure != null) {
-                Throwable cause = innermost(failure);
-                tracker.failed(message, cause.getClass().getSimpleName(), readable(cause), worker);
-            } else if (!Boolean.FALSE.equals(exchange.getVariable(TaskVariables.STORE_RESULT))) {
-                tracker.succeeded(message, exchange.getMessage().getBody(), worker);
+                failure = c.supervisor.effectiveFailure(message.taskId(), innermost(failure));
             }
-            component.queue.ack(component.nodeName, raw);
-        } catch (RuntimeException e) {
-            // the result could not be stored (Redis or DB down): leave the message in the processing list for recovery
-            log.error(
-                    "celery:{} could not finish task {}; it stays in {}'s processing list",
-                    queueName,
-                    message.taskId(),
-                    component.nodeName,
-                    e);
         } finally {
+            c.supervisor.end(running);
             releaseExchange(exchange, false);
         }
+        String node = c.nodeName;
+        if (failure == null) {
+            if (storeResult) {
+                tracker.succeeded(message, body, worker);
+            }
+            c.queue.ack(node, raw);
+            return;
+        }
+        TaskSupervisor.StopReason stop = running.stopReason();
+        if (stop == TaskSupervisor.StopReason.SHUTDOWN) {
+            String list = c.queue.listKey(queueName, message.priority());
+            c.queue.handBack(node, raw, list, c.codec.encode(message.withRedelivered(true)));
+            log.info("celery:{} handed task {} back to its queue for another node", queueName, message.taskId());
+            return;
+        }
+        String type = failure instanceof TaskFailure t
+                ? t.excType()
+                : failure.getClass().getSimpleName();
+        String reason = readable(failure);
+        if (stop == TaskSupervisor.StopReason.REVOKED) {
+            tracker.revoked(message, "terminated", worker);
+            c.queue.ack(node, raw);
+            return;
+        }
+        if (c.retry.willRetry(message.taskName(), message.retries(), failure)) {
+            Instant due = c.clock.instant().plus(c.retry.backoff(message.taskName(), message.retries()));
+            CeleryMessage again = message.withRetries(message.retries() + 1)
+                    .withEta(due.atOffset(java.time.ZoneOffset.UTC))
+                    .withNewDeliveryTag();
+            tracker.retrying(message, type, reason, due, worker);
+            c.queue.delay(node, raw, c.queue.listKey(queueName, message.priority()), due, c.codec.encode(again));
+            log.info(
+                    "celery:{} task {} failed ({}); retry {}/{} at {}",
+                    queueName,
+                    message.taskId(),
+                    reason,
+                    message.retries() + 1,
+                    c.retry.maxRetries(message.taskName()),
+                    due);
+            return;
+        }
+        tracker.failed(message, type, reason, worker);
+        // every final failure is kept for inspection and replay (BullMQ's failed set), not only exhausted retries
+        String why = RetryPolicy.retryable(c.retry, message.taskName(), failure)
+                ? "failed after " + (message.retries() + 1) + " attempts: " + reason
+                : type + ": " + reason;
+        c.queue.deadLetter(node, queueName, raw, why, message.retries() + 1, message.taskId(), message.taskName());
     }
 
     static String readable(Throwable t) {

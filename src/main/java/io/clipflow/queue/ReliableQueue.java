@@ -1,22 +1,27 @@
 package io.clipflow.queue;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipflow.config.RedisKeys;
 import java.time.Duration;
-import java.time.OffsetDateTime;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import org.springframework.data.redis.connection.RedisListCommands.Direction;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 
 /**
- * The Redis list operations behind Celery queues: publish (LPUSH + kombu binding), reliable fetch (BLMOVE from the
- * consuming end into this node's processing list), ack (LREM) and dead letters. Nothing else touches queue lists.
+ * Every Redis list and sorted-set operation behind Celery queues, in one place because the delivery guarantees live
+ * here: publish (LPUSH + kombu binding), reliable fetch (into this node's processing list), ack, delay, hand-back,
+ * orphan recovery and dead letters. Each multi-key step is one Lua script, so a crash between two commands can
+ * neither lose a message nor duplicate it.
  */
 @Component
 public class ReliableQueue {
@@ -36,6 +41,73 @@ public class ReliableQueue {
             """,
             String.class);
 
+    /** Moves one copy of a message out of a processing list into another list's consuming end, or not at all. */
+    private static final RedisScript<Long> MOVE_ONE = RedisScript.of(
+            """
+            if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 1 then
+              redis.call('RPUSH', KEYS[2], ARGV[2])
+              return 1
+            end
+            return 0
+            """,
+            Long.class);
+
+    /** Parks a message in the delayed set and acks it, in one step. */
+    private static final RedisScript<Long> DELAY = RedisScript.of(
+            """
+            if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 1 then
+              redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+              return 1
+            end
+            return 0
+            """,
+            Long.class);
+
+    /** Moves every due delayed message to the consuming end of its list; each member goes exactly once. */
+    private static final RedisScript<Long> PROMOTE = RedisScript.of(
+            """
+            local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+            for _, member in ipairs(due) do
+              if redis.call('ZREM', KEYS[1], member) == 1 then
+                local cut = string.find(member, '\\n', 1, true)
+                redis.call('RPUSH', string.sub(member, 1, cut - 1), string.sub(member, cut + 1))
+              end
+            end
+            return #due
+            """,
+            Long.class);
+
+    /** Dead-letters a message and acks it in one step. */
+    private static final RedisScript<Long> DEAD = RedisScript.of(
+            """
+            redis.call('LPUSH', KEYS[2], ARGV[2])
+            redis.call('SADD', KEYS[3], ARGV[3])
+            redis.call('LREM', KEYS[1], 1, ARGV[1])
+            return 1
+            """,
+            Long.class);
+
+    /** Takes a dead letter out and republishes its message, or neither. */
+    private static final RedisScript<Long> REPLAY = RedisScript.of(
+            """
+            if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 1 then
+              redis.call('LPUSH', KEYS[2], ARGV[2])
+              return 1
+            end
+            return 0
+            """,
+            Long.class);
+
+    /** Forgets a node only when it is dead and owes nothing. */
+    private static final RedisScript<Long> FORGET = RedisScript.of(
+            """
+            if redis.call('EXISTS', KEYS[1]) == 0 and redis.call('LLEN', KEYS[2]) == 0 then
+              return redis.call('SREM', KEYS[3], ARGV[1])
+            end
+            return 0
+            """,
+            Long.class);
+
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
     private final ObjectMapper json;
@@ -46,9 +118,14 @@ public class ReliableQueue {
         this.json = json;
     }
 
+    /** The list a message of this priority lives in (kombu's sub-list naming), with the key prefix. */
+    public String listKey(String queue, int priority) {
+        return keys.queue(CeleryMessageCodec.priorityQueue(queue, priority));
+    }
+
     /** LPUSH as kombu does, onto the priority sub-list the message's priority selects, plus the kombu binding. */
     public void publish(String queue, int priority, String encodedMessage) {
-        String list = keys.queue(CeleryMessageCodec.priorityQueue(queue, priority));
+        String list = listKey(queue, priority);
         redis.executePipelined((org.springframework.data.redis.core.RedisCallback<Object>) connection -> {
             var ser = redis.getStringSerializer();
             connection
@@ -60,13 +137,13 @@ public class ReliableQueue {
     }
 
     /**
-     * Moves the oldest message of {@code queue} into the node's processing list and returns it, waiting up to
-     * {@code timeout}; null when none came. The message stays in the processing list until {@link #ack}.
+     * Moves the oldest message of {@code queue} (priority lists first, in kombu's order) into the node's processing
+     * list and returns it, waiting up to {@code timeout}; null when none came. It stays there until acked or moved.
      */
     public String take(String queue, String node, Duration timeout) {
         List<String> lists = new ArrayList<>(PRIORITY_STEPS.length + 1);
         for (int step : PRIORITY_STEPS) {
-            lists.add(keys.queue(CeleryMessageCodec.priorityQueue(queue, step)));
+            lists.add(listKey(queue, step));
         }
         String processing = keys.processing(node);
         lists.add(processing);
@@ -82,20 +159,126 @@ public class ReliableQueue {
         redis.opsForList().remove(keys.processing(node), 1, rawMessage);
     }
 
-    /** Parks a message that cannot run (undecodable, unknown task) with its reason; the worker goes on. */
-    public void deadLetter(String queue, String rawMessage, String reason, int attempts) {
+    /** Acks {@code raw} and parks {@code delayed} (the same or a retried copy) until {@code due}, atomically. */
+    public boolean delay(String node, String raw, String listKey, Instant due, String delayed) {
+        Long moved = redis.execute(
+                DELAY,
+                List.of(keys.processing(node), keys.delayed()),
+                raw,
+                Long.toString(due.toEpochMilli()),
+                listKey + "\n" + delayed);
+        return moved != null && moved == 1;
+    }
+
+    /** Moves due delayed messages to their lists; returns how many were due. */
+    public long promoteDue(Instant now, int limit) {
+        Long n = redis.execute(
+                PROMOTE, List.of(keys.delayed()), Long.toString(now.toEpochMilli()), Integer.toString(limit));
+        return n == null ? 0 : n;
+    }
+
+    /**
+     * Moves one copy of {@code raw} from {@code node}'s processing list to the consuming end of {@code listKey} as
+     * {@code replacement} (e.g. marked redelivered); false when another node already moved it.
+     */
+    public boolean handBack(String node, String raw, String listKey, String replacement) {
+        Long moved = redis.execute(MOVE_ONE, List.of(keys.processing(node), listKey), raw, replacement);
+        return moved != null && moved == 1;
+    }
+
+    /** The messages in a node's processing list, oldest first. */
+    public List<String> processing(String node) {
+        List<String> items = redis.opsForList().range(keys.processing(node), 0, -1);
+        if (items == null) {
+            return List.of();
+        }
+        List<String> oldestFirst = new ArrayList<>(items);
+        java.util.Collections.reverse(oldestFirst);
+        return oldestFirst;
+    }
+
+    /** Dead-letters a message with its reason and acks it; the worker goes on. Returns the dead letter's id. */
+    public String deadLetter(
+            String node, String queue, String raw, String reason, int attempts, String taskId, String taskName) {
+        String id = UUID.randomUUID().toString();
         Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("id", java.util.UUID.randomUUID().toString());
+        entry.put("id", id);
         entry.put("queue", queue);
+        entry.put("task_id", taskId);
+        entry.put("task", taskName);
         entry.put("reason", reason);
         entry.put("attempts", attempts);
-        entry.put("time", OffsetDateTime.now(ZoneOffset.UTC).toString());
-        entry.put("message", rawMessage);
+        entry.put("time", Instant.now().atOffset(ZoneOffset.UTC).toString());
+        entry.put("message", raw);
         try {
-            redis.opsForList().leftPush(keys.dead(queue), json.writeValueAsString(entry));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            redis.execute(
+                    DEAD,
+                    List.of(keys.processing(node), keys.dead(queue), keys.deadQueues()),
+                    raw,
+                    json.writeValueAsString(entry),
+                    queue);
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+        return id;
+    }
+
+    public Set<String> deadQueues() {
+        Set<String> queues = redis.opsForSet().members(keys.deadQueues());
+        return queues == null ? Set.of() : queues;
+    }
+
+    /** Dead letters of a queue as stored (JSON), newest first. */
+    public List<String> deadLetters(String queue) {
+        List<String> entries = redis.opsForList().range(keys.dead(queue), 0, -1);
+        return entries == null ? List.of() : entries;
+    }
+
+    public boolean removeDeadLetter(String queue, String entry) {
+        Long n = redis.opsForList().remove(keys.dead(queue), 1, entry);
+        return n != null && n == 1;
+    }
+
+    /** Takes a dead letter out and publishes {@code message} to {@code listKey}, atomically. */
+    public boolean replayDeadLetter(String queue, String entry, String listKey, String message) {
+        Long n = redis.execute(REPLAY, List.of(keys.dead(queue), listKey), entry, message);
+        return n != null && n == 1;
+    }
+
+    public void heartbeat(String node, Duration ttl, String info) {
+        redis.opsForValue().set(keys.node(node), info, ttl);
+        redis.opsForSet().add(keys.nodes(), node);
+    }
+
+    public void stopHeartbeat(String node) {
+        redis.delete(keys.node(node));
+    }
+
+    public boolean alive(String node) {
+        return Boolean.TRUE.equals(redis.hasKey(keys.node(node)));
+    }
+
+    public Set<String> knownNodes() {
+        Set<String> nodes = redis.opsForSet().members(keys.nodes());
+        return nodes == null ? Set.of() : nodes;
+    }
+
+    /** Drops a dead node with an empty processing list from the node set. */
+    public void forgetIfDeadAndEmpty(String node) {
+        redis.execute(FORGET, List.of(keys.node(node), keys.processing(node), keys.nodes()), node);
+    }
+
+    public void revoke(String taskId, Instant until) {
+        redis.opsForZSet().add(keys.revoked(), taskId, until.toEpochMilli());
+    }
+
+    public boolean isRevoked(String taskId) {
+        Double until = redis.opsForZSet().score(keys.revoked(), taskId);
+        return until != null && until > System.currentTimeMillis();
+    }
+
+    public void expireRevocations(Instant now) {
+        redis.opsForZSet().removeRangeByScore(keys.revoked(), Double.NEGATIVE_INFINITY, now.toEpochMilli());
     }
 
     public long depth(String queue) {

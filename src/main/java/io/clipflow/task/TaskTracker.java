@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -21,13 +22,16 @@ public class TaskTracker {
     private final TransactionTemplate tx;
     private final ResultProperties properties;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
     TaskTracker(
             ResultBackend backend,
             TaskRecordRepository records,
             TransactionTemplate tx,
             ResultProperties properties,
-            Clock clock) {
+            Clock clock,
+            ApplicationEventPublisher events) {
+        this.events = events;
         this.backend = backend;
         this.records = records;
         this.tx = tx;
@@ -61,6 +65,44 @@ public class TaskTracker {
         backend.store(
                 extended(CeleryResult.failure(message.taskId(), excType, reason, "clipflow", null), message, worker));
         record(message, TaskState.FAILURE, worker, reason);
+    }
+
+    /** A failed attempt that will run again at {@code due}; RETRY carries the exception and the due time. */
+    public void retrying(CeleryMessage message, String excType, String reason, Instant due, String worker) {
+        CeleryResult retry = CeleryResult.retry(message.taskId(), excType, reason, "clipflow", null);
+        com.fasterxml.jackson.databind.node.ObjectNode info =
+                (com.fasterxml.jackson.databind.node.ObjectNode) retry.result();
+        info.put("retry_eta", due.atOffset(java.time.ZoneOffset.UTC).toString());
+        info.put("retries", message.retries() + 1);
+        backend.store(extended(
+                new CeleryResult(
+                        retry.status(),
+                        info,
+                        retry.traceback(),
+                        retry.children(),
+                        retry.dateDone(),
+                        retry.taskId(),
+                        retry.groupId(),
+                        retry.parentId(),
+                        retry.extended()),
+                message,
+                worker));
+        record(message, TaskState.RETRY, worker, reason + " (retry " + (message.retries() + 1) + " at " + due + ")");
+    }
+
+    /** Revoked (by a user, or because it expired) before or while running; its subject is told through an event. */
+    public void revoked(CeleryMessage message, String reason, String worker) {
+        backend.store(extended(CeleryResult.revoked(message.taskId(), reason), message, worker));
+        record(message, TaskState.REVOKED, worker, reason);
+        events.publishEvent(new TaskEndedEarly(message.taskId(), reason));
+    }
+
+    /** Revokes by id from the API, for a task that may not have reached any worker yet. */
+    public void revoked(String taskId, String reason) {
+        backend.store(CeleryResult.revoked(taskId, reason));
+        tx.executeWithoutResult(s -> records.findById(taskId)
+                .ifPresent(r -> r.moveTo(TaskState.REVOKED, null, reason, r.getRetries(), clock.instant())));
+        events.publishEvent(new TaskEndedEarly(taskId, reason));
     }
 
     /** A running task's progress (Celery's custom-state idiom: state PROGRESS, meta as the result). */

@@ -10,6 +10,7 @@ import io.clipflow.media.VideoProbe;
 import io.clipflow.queue.CeleryMessage;
 import io.clipflow.queue.TaskCall;
 import io.clipflow.queue.TaskOptions;
+import io.clipflow.queue.TaskSupervisor;
 import io.clipflow.queue.TaskVariables;
 import io.clipflow.storage.MediaStore;
 import io.clipflow.task.TaskTracker;
@@ -45,6 +46,7 @@ public class VideoPipeline {
     private final TaskTracker tracker;
     private final LeaseLockRepository videoLock;
     private final VideoProperties properties;
+    private final TaskSupervisor supervisor;
 
     VideoPipeline(
             VideoService videos,
@@ -54,7 +56,9 @@ public class VideoPipeline {
             MediaStore store,
             TaskTracker tracker,
             LeaseLockRepository videoLock,
-            VideoProperties properties) {
+            VideoProperties properties,
+            TaskSupervisor supervisor) {
+        this.supervisor = supervisor;
         this.videos = videos;
         this.probe = probe;
         this.thumbnail = thumbnail;
@@ -203,9 +207,14 @@ public class VideoPipeline {
         return result;
     }
 
-    /** video-process error handler: FAILED with the innermost readable reason. */
+    /**
+     * video-process error handler: FAILED with the innermost readable reason, unless the task will run again (a retry
+     * or a hand-back on shutdown), in which case the video stays PROCESSING with its outputs cleared.
+     */
     public void failed(
-            @Variable("videoId") Long videoId, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable failure) {
+            @Variable("videoId") Long videoId,
+            @Variable("taskId") String taskId,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable failure) {
         Throwable cause = failure;
         while (cause != null
                 && cause.getCause() != null
@@ -213,7 +222,13 @@ public class VideoPipeline {
                 && !(cause instanceof io.clipflow.media.MediaException)) {
             cause = cause.getCause();
         }
-        videos.failed(videoId, cause == null ? null : cause.getMessage());
+        Throwable effective = cause == null ? null : supervisor.effectiveFailure(taskId, cause);
+        String reason = effective == null ? null : effective.getMessage();
+        if (effective != null && supervisor.willRunAgain(taskId, effective)) {
+            videos.attemptFailed(videoId, reason);
+        } else {
+            videos.failed(videoId, reason);
+        }
     }
 
     /** The exec step takes the executable separately (CamelExecCommandExecutable); the argv's first entry is it. */

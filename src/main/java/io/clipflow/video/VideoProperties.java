@@ -1,6 +1,5 @@
 package io.clipflow.video;
 
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -11,11 +10,9 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param queue Redis list (Celery queue) that upload publishes to and video-process consumes
  * @param task Celery task name of the processing task, as Django code calls it
- * @param concurrency worker threads on this node for the queue (each runs one ffmpeg at a time)
  */
 @Validated
 @ConfigurationProperties("clipflow.video")
 public record VideoProperties(
         @DefaultValue("video") @NotBlank String queue,
-        @DefaultValue("videos.tasks.process_video") @NotBlank String task,
-        @DefaultValue("2") @Min(1) int concurrency) {}
+        @DefaultValue("videos.tasks.process_video") @NotBlank String task) {}

@@ -11,4 +11,6 @@ interface VideoRepository extends JpaRepository<Video, Long> {
     Page<Video> findByStatusNot(VideoStatus status, Pageable pageable);
 
     Optional<Video> findByIdAndOwnerId(Long id, Long ownerId);
+
+    Optional<Video> findByTaskId(String taskId);
 }

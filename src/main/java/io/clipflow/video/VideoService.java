@@ -113,6 +113,35 @@ public class VideoService {
                 });
     }
 
+    /** A failed attempt that will run again: outputs cleared, still PROCESSING, the reason kept for the API. */
+    @Transactional
+    public void attemptFailed(Long videoId, String reason) {
+        if (videoId == null) {
+            return;
+        }
+        videos.findById(videoId)
+                .filter(v -> v.getStatus() == VideoStatus.PROCESSING)
+                .ifPresent(video -> {
+                    video.error(reason == null ? null : reason.length() > 2000 ? reason.substring(0, 2000) : reason);
+                    store.clearOutputs(videoId);
+                });
+    }
+
+    /** The video's current task ended without running (revoked, expired): FAILED with that reason. */
+    @org.springframework.context.event.EventListener
+    @Transactional
+    public void onTaskEndedEarly(io.clipflow.task.TaskEndedEarly ended) {
+        videos.findByTaskId(ended.taskId())
+                .filter(v -> v.getStatus() == VideoStatus.QUEUED
+                        || v.getStatus() == VideoStatus.PROCESSING
+                        || v.getStatus() == VideoStatus.UPLOADED)
+                .ifPresent(v -> {
+                    v.error(ended.reason());
+                    v.moveTo(VideoStatus.FAILED, clock.instant());
+                    store.clearOutputs(v.getId());
+                });
+    }
+
     @Transactional
     public boolean delete(long videoId, Long ownerId) {
         Optional<Video> video =

@@ -17,8 +17,8 @@ public enum VideoStatus {
                 // a Celery producer may send process_video for a row it created itself, straight from UPLOADED
             case UPLOADED -> EnumSet.of(QUEUED, PROCESSING, FAILED, DELETED);
             case QUEUED -> EnumSet.of(PROCESSING, FAILED, DELETED);
-                // PROCESSING -> QUEUED is a retry or a recovered crash
-            case PROCESSING -> EnumSet.of(READY, FAILED, QUEUED, DELETED);
+                // PROCESSING -> PROCESSING is the same task run again after a crash, a shutdown or a retry
+            case PROCESSING -> EnumSet.of(PROCESSING, READY, FAILED, QUEUED, DELETED);
                 // reprocessing a finished video (new ladder, retried failure)
             case READY, FAILED -> EnumSet.of(QUEUED, PROCESSING, DELETED);
             case DELETED -> EnumSet.noneOf(VideoStatus.class);

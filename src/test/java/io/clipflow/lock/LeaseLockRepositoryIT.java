@@ -39,6 +39,10 @@ class LeaseLockRepositoryIT extends IntegrationTestBase {
     @BeforeEach
     void newLock() {
         lock = new LeaseLockRepository("test", redis, keys, Duration.ofMillis(900), "node-a", renewer);
+        // holders on live nodes; a lease of a node without heartbeat is void (see below)
+        redis.opsForValue().set(keys.node("node-a"), "alive", Duration.ofMinutes(1));
+        redis.opsForValue().set(keys.node("stalled-node"), "alive", Duration.ofMinutes(1));
+        redis.opsForValue().set(keys.node("node-b"), "alive", Duration.ofMinutes(1));
     }
 
     @AfterEach
@@ -68,10 +72,17 @@ class LeaseLockRepositoryIT extends IntegrationTestBase {
     }
 
     @Test
-    void aCrashedHoldersLeaseLapsesWithinTheLease() {
-        redis.opsForValue().set(keys.lock("test", "k3"), "dead-task@dead-node#1", Duration.ofMillis(900));
+    void aLeaseThatStopsBeingRenewedLapsesWithinTheLease() {
+        redis.opsForValue().set(keys.lock("test", "k3"), "stuck-task@stalled-node#1", Duration.ofMillis(900));
         assertThat(lock.add(exchange("t1"), "k3")).isFalse();
         Awaitility.await().atMost(Duration.ofSeconds(3)).until(() -> lock.add(exchange("t1"), "k3"));
+    }
+
+    @Test
+    void aLeaseHeldByANodeWithoutHeartbeatIsTakenOverAtOnce() {
+        redis.opsForValue().set(keys.lock("test", "k6"), "dead-task@dead-node#1", Duration.ofMinutes(5));
+        assertThat(lock.add(exchange("t1"), "k6")).isTrue();
+        assertThat(lock.holder("k6")).contains("t1@node-a");
     }
 
     @Test

@@ -192,6 +192,7 @@ abstract class VideoPipelineContract extends IntegrationTestBase {
         alice.awaitVideo(id, PROCESSING, "READY", "FAILED");
         String lock = keys.lock("video", Long.toString(id));
         redis.opsForValue().set(lock, "other-task@other-node#x", Duration.ofMinutes(1));
+        redis.opsForValue().set(keys.node("other-node"), "alive", Duration.ofMinutes(1));
         try {
             String taskId = camel.requestBody("celery:video", processVideo(id), String.class);
             JsonNode result = awaitAdminTask(taskId);

@@ -1,0 +1,157 @@
+package io.clipflow.queue;
+
+import io.clipflow.config.ClipflowProperties;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * This node's heartbeat and the recovery of unacked work. At start-up, before any consumer runs, the node hands back
+ * what its own processing list still holds (it crashed or was killed last time). While running it heartbeats
+ * {@code clipflow:node:<node>}, and every few seconds hands back the processing lists of nodes whose heartbeat is gone.
+ * There is no visibility timeout: a long task on a live node is never re-run. It also promotes due ETA/retry messages.
+ * Starts before Camel's consumers (low phase) and stops after them.
+ */
+@Component
+class NodeLiveness implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeLiveness.class);
+    private static final int PROMOTE_BATCH = 500;
+
+    private final ReliableQueue queue;
+    private final CeleryMessageCodec codec;
+    private final DeliveryProperties properties;
+    private final String node;
+    private final Clock clock;
+    private ScheduledExecutorService timers;
+    private volatile boolean running;
+
+    NodeLiveness(
+            ReliableQueue queue,
+            CeleryMessageCodec codec,
+            DeliveryProperties properties,
+            ClipflowProperties clipflow,
+            Clock clock) {
+        this.queue = queue;
+        this.codec = codec;
+        this.properties = properties;
+        this.node = clipflow.nodeName();
+        this.clock = clock;
+    }
+
+    @Override
+    public void start() {
+        int recovered = recover(node);
+        if (recovered > 0) {
+            log.warn("node {} handed back {} message(s) it had taken before its last stop", node, recovered);
+        }
+        beat();
+        timers = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "node-liveness");
+            t.setDaemon(true);
+            return t;
+        });
+        every(properties.heartbeatInterval().toMillis(), this::beat);
+        every(properties.orphanCheckInterval().toMillis(), this::recoverOrphans);
+        every(properties.promoteInterval().toMillis(), this::promote);
+        every(60_000, () -> queue.expireRevocations(clock.instant()));
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (timers != null) {
+            timers.shutdownNow();
+        }
+        try {
+            queue.stopHeartbeat(node);
+        } catch (RuntimeException e) {
+            log.warn("could not remove the heartbeat of {}: {}", node, e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        // below the web server and Camel: recover before consuming, heartbeat until consumers have stopped
+        return 0;
+    }
+
+    /** Hands back every message in {@code owner}'s processing list; returns how many this call moved. */
+    int recover(String owner) {
+        int moved = 0;
+        for (String raw : queue.processing(owner)) {
+            try {
+                CeleryMessage message = codec.decode(raw);
+                String list = queue.listKey(message.queue(), message.priority());
+                if (queue.handBack(owner, raw, list, codec.encode(message.withRedelivered(true)))) {
+                    moved++;
+                }
+            } catch (CeleryDecodeException e) {
+                queue.deadLetter(
+                        owner,
+                        "unknown",
+                        raw,
+                        "undecodable message in the processing list of " + owner + ": " + e.getMessage(),
+                        0,
+                        null,
+                        null);
+            }
+        }
+        return moved;
+    }
+
+    void recoverOrphans() {
+        try {
+            for (String other : queue.knownNodes()) {
+                if (other.equals(node) || queue.alive(other)) {
+                    continue;
+                }
+                int moved = recover(other);
+                if (moved > 0) {
+                    log.warn(
+                            "node {} is gone (no heartbeat); handed back {} message(s) from its processing list",
+                            other,
+                            moved);
+                }
+                queue.forgetIfDeadAndEmpty(other);
+            }
+        } catch (RuntimeException e) {
+            log.warn("orphan check failed: {}", e.getMessage());
+        }
+    }
+
+    private void beat() {
+        try {
+            queue.heartbeat(
+                    node,
+                    properties.heartbeatTtl(),
+                    "{\"node\": \"" + node + "\", \"pid\": "
+                            + ProcessHandle.current().pid() + ", \"time\": \"" + clock.instant() + "\"}");
+        } catch (RuntimeException e) {
+            log.warn("heartbeat of {} failed: {}", node, e.getMessage());
+        }
+    }
+
+    private void promote() {
+        try {
+            queue.promoteDue(clock.instant(), PROMOTE_BATCH);
+        } catch (RuntimeException e) {
+            log.warn("promoting delayed messages failed: {}", e.getMessage());
+        }
+    }
+
+    private void every(long millis, Runnable action) {
+        timers.scheduleWithFixedDelay(action, millis, millis, TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,80 @@
+package io.clipflow.queue;
+
+import io.clipflow.security.ClipflowUser;
+import io.clipflow.task.TaskRecord;
+import io.clipflow.task.TaskState;
+import io.clipflow.task.TaskTracker;
+import io.clipflow.web.ApiException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Revoke, as Celery's {@code AsyncResult.revoke(terminate=...)}: a pending task is skipped when it comes up (and ends
+ * REVOKED at once); a running one is stopped only with {@code terminate}, on whichever node runs it.
+ */
+@RestController
+class TaskControlController {
+
+    private final TaskTracker tracker;
+    private final ReliableQueue queue;
+    private final ControlChannel control;
+    private final DeliveryProperties delivery;
+    private final Clock clock;
+
+    TaskControlController(
+            TaskTracker tracker,
+            ReliableQueue queue,
+            ControlChannel control,
+            DeliveryProperties delivery,
+            Clock clock) {
+        this.tracker = tracker;
+        this.queue = queue;
+        this.control = control;
+        this.delivery = delivery;
+        this.clock = clock;
+    }
+
+    record Revoke(Boolean terminate) {}
+
+    @PostMapping("/api/tasks/{taskId}/revoke")
+    ResponseEntity<Map<String, Object>> revoke(
+            @PathVariable String taskId,
+            @RequestBody(required = false) Revoke body,
+            @AuthenticationPrincipal ClipflowUser user) {
+        Optional<TaskRecord> record = tracker.find(taskId);
+        if (!user.isAdmin()
+                && record.filter(r -> r.getOwnerId() != null && r.getOwnerId() == user.id())
+                        .isEmpty()) {
+            throw ApiException.notFound("task " + taskId);
+        }
+        boolean terminate = body != null && Boolean.TRUE.equals(body.terminate());
+        TaskState state = record.map(TaskRecord::getState).orElse(TaskState.PENDING);
+        if (state == TaskState.SUCCESS || state == TaskState.FAILURE || state == TaskState.REVOKED) {
+            throw new ApiException(
+                    org.springframework.http.HttpStatus.CONFLICT,
+                    "conflict",
+                    "task " + taskId + " already ended " + state);
+        }
+        queue.revoke(taskId, clock.instant().plus(delivery.revokedTtl()));
+        boolean running = state == TaskState.STARTED || state == TaskState.PROGRESS;
+        if (running && terminate) {
+            control.terminate(taskId);
+        } else if (!running) {
+            tracker.revoked(taskId, "revoked");
+        }
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("task_id", taskId);
+        reply.put("revoked", true);
+        reply.put("terminate", terminate);
+        reply.put("was", state.name());
+        return ResponseEntity.accepted().body(reply);
+    }
+}

@@ -1,0 +1,60 @@
+package io.clipflow.queue;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Delivery settings of one task name ({@code clipflow.tasks."[videos.tasks.process_video]".max-retries: 3}).
+ *
+ * @param maxRetries attempts after the first (Celery's {@code max_retries}); then the message is dead-lettered
+ * @param retryBackoff delay before the first retry; doubles every retry (Celery's {@code retry_backoff})
+ * @param retryBackoffMax cap on the delay (Celery's {@code retry_backoff_max})
+ * @param retryJitter spread each delay randomly over [delay/2, delay] so retries of many tasks do not align
+ * @param softTimeLimit the task's FFmpeg gets SIGTERM and the task fails with SoftTimeLimitExceeded; null: none
+ * @param timeLimit hard limit: the process tree is killed and the task fails with TimeLimitExceeded; null: none
+ * @param retryFor exception class names (simple, matched on the whole class hierarchy) that are retried; empty:
+ *     every exception not in {@code dontRetryFor}
+ * @param dontRetryFor exception class names that are final at once (bad input is not fixed by retrying)
+ */
+public record TaskSettings(
+        @DefaultValue("3") int maxRetries,
+        @DefaultValue("2s") Duration retryBackoff,
+        @DefaultValue("10m") Duration retryBackoffMax,
+        @DefaultValue("true") boolean retryJitter,
+        Duration softTimeLimit,
+        Duration timeLimit,
+        List<String> retryFor,
+        @DefaultValue({
+                    "NotAVideoException",
+                    "IllegalArgumentException",
+                    "VideoNotFoundException",
+                    "IllegalVideoTransitionException",
+                    "TimeLimitExceeded",
+                    "TaskRevokedError"
+                })
+                List<String> dontRetryFor) {
+
+    public TaskSettings {
+        retryFor = retryFor == null ? List.of() : List.copyOf(retryFor);
+        dontRetryFor = dontRetryFor == null ? List.of() : List.copyOf(dontRetryFor);
+    }
+
+    public static TaskSettings defaults() {
+        return new TaskSettings(
+                3,
+                Duration.ofSeconds(2),
+                Duration.ofMinutes(10),
+                true,
+                null,
+                null,
+                List.of(),
+                List.of(
+                        "NotAVideoException",
+                        "IllegalArgumentException",
+                        "VideoNotFoundException",
+                        "IllegalVideoTransitionException",
+                        "TimeLimitExceeded",
+                        "TaskRevokedError"));
+    }
+}
