@@ -28,6 +28,11 @@ public class RedisKeys {
         return prefix + "celery-task-meta-" + taskId;
     }
 
+    /** A saved group result ({@code GroupResult.save()}): the member task ids. */
+    public String group(String groupId) {
+        return prefix + "celery-taskset-meta-" + groupId;
+    }
+
     public String processing(String node) {
         return prefix + "clipflow:processing:" + node;
     }

@@ -23,6 +23,7 @@ public class CeleryComponent extends DefaultComponent {
     final RetryPolicy retry;
     final DeliveryProperties delivery;
     final java.time.Clock clock;
+    final Canvas canvas;
 
     CeleryComponent(
             ReliableQueue queue,
@@ -32,7 +33,9 @@ public class CeleryComponent extends DefaultComponent {
             TaskSupervisor supervisor,
             RetryPolicy retry,
             DeliveryProperties delivery,
-            java.time.Clock clock) {
+            java.time.Clock clock,
+            Canvas canvas) {
+        this.canvas = canvas;
         this.queue = queue;
         this.codec = codec;
         this.tracker = tracker;

@@ -192,6 +192,7 @@ class CeleryConsumer extends DefaultConsumer {
         if (failure == null) {
             if (storeResult) {
                 tracker.succeeded(message, body, worker);
+                c.canvas.succeeded(message, body);
             }
             c.queue.ack(node, raw);
             return;
@@ -230,6 +231,7 @@ class CeleryConsumer extends DefaultConsumer {
             return;
         }
         tracker.failed(message, type, reason, worker);
+        c.canvas.failed(message);
         // every final failure is kept for inspection and replay (BullMQ's failed set), not only exhausted retries
         String why = RetryPolicy.retryable(c.retry, message.taskName(), failure)
                 ? "failed after " + (message.retries() + 1) + " attempts: " + reason

@@ -192,6 +192,15 @@ public class CeleryMessageCodec {
      */
     public CeleryMessage newTask(
             String taskName, List<?> args, Map<String, ?> kwargs, String queue, TaskOptions options) {
+        return newTask(taskName, args, kwargs, queue, options, null);
+    }
+
+    /**
+     * As {@link #newTask(String, List, Map, String, TaskOptions)}, carrying the rest of a Celery chain in
+     * {@code embed.chain} (signatures in Celery's order: the next one last), as a worker forwards it.
+     */
+    public CeleryMessage newTask(
+            String taskName, List<?> args, Map<String, ?> kwargs, String queue, TaskOptions options, JsonNode chain) {
         Objects.requireNonNull(taskName, "taskName");
         Objects.requireNonNull(queue, "queue");
         TaskOptions opts = options == null ? TaskOptions.none() : options;
@@ -212,7 +221,11 @@ public class CeleryMessageCodec {
         ObjectNode embed = nodes.objectNode();
         embed.putNull("callbacks");
         embed.putNull("errbacks");
-        embed.putNull("chain");
+        if (chain != null && chain.isArray() && !chain.isEmpty()) {
+            embed.set("chain", chain.deepCopy());
+        } else {
+            embed.putNull("chain");
+        }
         embed.putNull("chord");
         ArrayNode body = nodes.arrayNode().add(argsNode).add(kwargsNode).add(embed);
 

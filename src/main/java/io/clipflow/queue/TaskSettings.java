@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryFor exception class names (simple, matched on the whole class hierarchy) that are retried; empty:
  *     every exception not in {@code dontRetryFor}
  * @param dontRetryFor exception class names that are final at once (bad input is not fixed by retrying)
+ * @param queue for a task served by another worker (e.g. Python): the queue to send it to; tasks run here get their
+ *     queue from their route's {@code celery:} endpoint
  */
 public record TaskSettings(
         @DefaultValue("3") int maxRetries,
@@ -33,7 +35,8 @@ public record TaskSettings(
                     "TimeLimitExceeded",
                     "TaskRevokedError"
                 })
-                List<String> dontRetryFor) {
+                List<String> dontRetryFor,
+        String queue) {
 
     public TaskSettings {
         retryFor = retryFor == null ? List.of() : List.copyOf(retryFor);
@@ -55,6 +58,7 @@ public record TaskSettings(
                         "VideoNotFoundException",
                         "IllegalVideoTransitionException",
                         "TimeLimitExceeded",
-                        "TaskRevokedError"));
+                        "TaskRevokedError"),
+                null);
     }
 }

@@ -125,11 +125,11 @@ public class TaskTracker {
     }
 
     private CeleryResult extended(CeleryResult result, CeleryMessage message, String worker) {
-        if (!properties.extended()) {
-            return result;
+        if (properties.extended()) {
+            return result.forRequest(message, worker);
         }
-        return result.withExtended(
-                message.taskName(), message.args(), message.kwargs(), worker, message.retries(), message.queue());
+        // Celery writes group_id and parent_id whether or not result_extended is on
+        return result.withGroupId(message.group()).withParentId(message.parentId());
     }
 
     private void record(CeleryMessage message, TaskState state, String worker, String error) {

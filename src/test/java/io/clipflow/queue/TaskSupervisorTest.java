@@ -25,7 +25,8 @@ class TaskSupervisorTest {
                     null,
                     null,
                     List.of(),
-                    List.of("NotAVideoException"))));
+                    List.of("NotAVideoException"),
+                    null)));
     final TaskSupervisor supervisor = new TaskSupervisor(new RunningProcesses(), new RetryPolicy(policies), policies);
 
     @AfterEach

@@ -1,0 +1,196 @@
+package io.clipflow.queue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clipflow.config.RedisKeys;
+import io.clipflow.security.ClipflowUser;
+import io.clipflow.task.TaskTracker;
+import io.clipflow.web.ApiException;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Size;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Send any registered task by name (Flower's send-task), including tasks only a Python worker runs, and send or read
+ * groups the way Celery's {@code group(...).apply_async()} + {@code GroupResult.save()} do.
+ */
+@RestController
+class TaskSendController {
+
+    private final TaskRegistry registry;
+    private final CeleryMessageCodec codec;
+    private final ReliableQueue queue;
+    private final TaskTracker tracker;
+    private final StringRedisTemplate redis;
+    private final RedisKeys keys;
+    private final ObjectMapper json;
+
+    TaskSendController(
+            TaskRegistry registry,
+            CeleryMessageCodec codec,
+            ReliableQueue queue,
+            TaskTracker tracker,
+            StringRedisTemplate redis,
+            RedisKeys keys,
+            ObjectMapper json) {
+        this.registry = registry;
+        this.codec = codec;
+        this.queue = queue;
+        this.tracker = tracker;
+        this.redis = redis;
+        this.keys = keys;
+        this.json = json;
+    }
+
+    /** One task to send; times are ISO-8601, countdown in seconds, priority 0 (first) to 9 as kombu orders them. */
+    record SendTask(
+            @NotBlank @Size(max = 255) String task,
+            List<Object> args,
+            Map<String, Object> kwargs,
+            @Size(max = 255) String queue,
+            @DecimalMin("0") Double countdown,
+            OffsetDateTime eta,
+            OffsetDateTime expires,
+            @Min(0) @Max(9) Integer priority) {}
+
+    record SendGroup(@NotEmpty @Size(max = 1000) List<@Valid SendTask> tasks) {}
+
+    @PostMapping("/api/tasks")
+    ResponseEntity<Map<String, Object>> send(
+            @Valid @RequestBody SendTask body, @AuthenticationPrincipal ClipflowUser user) {
+        CeleryMessage message = publish(body, TaskOptions.none(), user);
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("task_id", message.taskId());
+        reply.put("task", message.taskName());
+        reply.put("queue", message.queue());
+        reply.put("state", "PENDING");
+        return ResponseEntity.accepted().body(reply);
+    }
+
+    @PostMapping("/api/groups")
+    ResponseEntity<Map<String, Object>> sendGroup(
+            @Valid @RequestBody SendGroup body, @AuthenticationPrincipal ClipflowUser user) {
+        String groupId = UUID.randomUUID().toString();
+        List<String> ids = new ArrayList<>();
+        for (SendTask task : body.tasks()) {
+            ids.add(publish(task, TaskOptions.none().withGroup(groupId), user).taskId());
+        }
+        saveGroup(groupId, ids);
+        return ResponseEntity.accepted().body(Map.of("group_id", groupId, "task_ids", ids));
+    }
+
+    /** A saved group (from Python's GroupResult.save() or POST /api/groups) with its members' states. */
+    @GetMapping("/api/groups/{groupId}")
+    Map<String, Object> group(@PathVariable String groupId, @AuthenticationPrincipal ClipflowUser user) {
+        String raw =
+                groupId.matches("[A-Za-z0-9_.:\\-]{1,64}") ? redis.opsForValue().get(keys.group(groupId)) : null;
+        if (raw == null) {
+            throw ApiException.notFound("group " + groupId);
+        }
+        List<String> ids = new ArrayList<>();
+        try {
+            // Celery's GroupResult.as_tuple(): {"result": [[group_id, parent], [[[task_id, parent], null], ...]]}
+            for (JsonNode member : json.readTree(raw).path("result").path(1)) {
+                ids.add(member.path(0).path(0).asText());
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ApiException.notFound("group " + groupId);
+        }
+        if (!user.isAdmin()
+                && !ids.stream().allMatch(id -> tracker.find(id)
+                        .map(r -> r.getOwnerId() != null && r.getOwnerId() == user.id())
+                        .orElse(false))) {
+            throw ApiException.notFound("group " + groupId);
+        }
+        List<Map<String, Object>> members = new ArrayList<>();
+        int done = 0;
+        for (String id : ids) {
+            var result = tracker.result(id);
+            String state = result.map(r -> r.status()).orElse("PENDING");
+            if (result.map(r -> r.ready()).orElse(false)) {
+                done++;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("task_id", id);
+            m.put("state", state);
+            m.put("result", result.map(r -> (Object) r.result()).orElse(null));
+            members.add(m);
+        }
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("group_id", groupId);
+        reply.put("completed", done);
+        reply.put("total", ids.size());
+        reply.put("ready", done == ids.size());
+        reply.put("results", members);
+        return reply;
+    }
+
+    private CeleryMessage publish(SendTask body, TaskOptions base, ClipflowUser user) {
+        String target = body.queue() != null
+                ? body.queue()
+                : registry.find(body.task())
+                        .map(TaskRegistry.Entry::queue)
+                        .orElseThrow(() -> new ApiException(
+                                HttpStatus.BAD_REQUEST,
+                                "unknown task",
+                                "task " + body.task() + " is not registered; declare remote tasks with "
+                                        + "clipflow.tasks.\"[name]\".queue"));
+        if (body.queue() != null && registry.find(body.task()).isEmpty()) {
+            throw new ApiException(
+                    HttpStatus.BAD_REQUEST, "unknown task", "task " + body.task() + " is not registered");
+        }
+        if (!target.matches("[A-Za-z0-9_.\\-]{1,255}")) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "bad request", "invalid queue name");
+        }
+        TaskOptions options = base;
+        if (body.countdown() != null) {
+            options = options.withCountdown(Duration.ofMillis(Math.round(body.countdown() * 1000)));
+        }
+        if (body.eta() != null) {
+            options = options.withEta(body.eta());
+        }
+        if (body.expires() != null) {
+            options = options.withExpires(body.expires());
+        }
+        if (body.priority() != null) {
+            options = options.withPriority(body.priority());
+        }
+        CeleryMessage message = codec.newTask(body.task(), body.args(), body.kwargs(), target, options);
+        tracker.queued(message.taskId(), message.taskName(), target, user.id(), null);
+        queue.publish(target, message.priority(), codec.encode(message));
+        return message;
+    }
+
+    private void saveGroup(String groupId, List<String> ids) {
+        List<Object> members = new ArrayList<>();
+        for (String id : ids) {
+            members.add(java.util.Arrays.asList(java.util.Arrays.asList(id, null), null));
+        }
+        Map<String, Object> value = Map.of("result", List.of(java.util.Arrays.asList(groupId, null), members));
+        redis.opsForValue()
+                .set(
+                        keys.group(groupId),
+                        io.clipflow.queue.PythonJson.dumps(json.valueToTree(value)),
+                        Duration.ofDays(1));
+    }
+}
