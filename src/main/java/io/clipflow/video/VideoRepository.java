@@ -1,5 +1,6 @@
 package io.clipflow.video;
 
+import java.util.Collection;
 import java.util.Optional;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
@@ -11,4 +12,6 @@ interface VideoRepository extends JpaRepository<Video, Long> {
     Page<Video> findByStatusNot(VideoStatus status, Pageable pageable);
 
     Optional<Video> findByIdAndOwnerId(Long id, Long ownerId);
+
+    long countByOwnerIdAndStatusIn(Long ownerId, Collection<VideoStatus> statuses);
 }
