@@ -48,15 +48,20 @@ class JwtUsers {
     }
 
     private boolean isAdmin(Map<String, Object> claims) {
+        return hasRole(claims, sso.rolesClaim(), sso.adminRole());
+    }
+
+    /** Whether the claim at {@code claimPath} (dots walk into objects) holds {@code role}, as a list or a string. */
+    static boolean hasRole(Map<String, Object> claims, String claimPath, String role) {
         Object value = claims;
-        for (String part : sso.rolesClaim().split("\\.")) {
+        for (String part : claimPath.split("\\.")) {
             value = value instanceof Map<?, ?> map ? map.get(part) : null;
         }
         List<String> roles = value instanceof Collection<?> c
                 ? c.stream().map(String::valueOf).toList()
                 : value instanceof String s ? Arrays.asList(s.split("[\\s,]+")) : List.of();
-        String admin = normalized(sso.adminRole());
-        return roles.stream().map(JwtUsers::normalized).anyMatch(admin::equals);
+        String wanted = normalized(role);
+        return roles.stream().map(JwtUsers::normalized).anyMatch(wanted::equals);
     }
 
     private static String normalized(String role) {

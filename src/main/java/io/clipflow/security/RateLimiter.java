@@ -63,7 +63,7 @@ public class RateLimiter {
     public Decision take(String action, long userId, int burst, Duration every) {
         List<?> reply = redis.execute(
                 TAKE,
-                List.of(keys.prefix() + "clipflow:rate:" + action + ":" + userId),
+                List.of(keys.rateLimit(action, userId)),
                 Integer.toString(burst),
                 Long.toString(Math.max(1, every.toMillis())));
         boolean allowed = reply != null && ((Number) reply.get(0)).longValue() == 1;

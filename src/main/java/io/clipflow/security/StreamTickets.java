@@ -56,6 +56,6 @@ public class StreamTickets {
     }
 
     private String key(String ticket) {
-        return keys.prefix() + "clipflow:ticket:" + TokenService.hash(ticket);
+        return keys.streamTicket(TokenService.hash(ticket));
     }
 }
