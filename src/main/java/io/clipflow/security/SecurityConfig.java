@@ -55,8 +55,6 @@ class SecurityConfig {
                         .permitAll()
                         .requestMatchers(HttpMethod.GET, "/media/**")
                         .permitAll()
-                        .requestMatchers(HttpMethod.OPTIONS, "/media/**")
-                        .permitAll()
                         .requestMatchers("/error")
                         .permitAll()
                         .requestMatchers("/api/ops/**", "/api/users/**", "/actuator/**")
