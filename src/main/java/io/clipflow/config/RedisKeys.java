@@ -75,6 +75,16 @@ public class RedisKeys {
         return prefix + "clipflow:control";
     }
 
+    /** A user's token bucket for one kind of request (upload, task), see RateLimiter. */
+    public String rateLimit(String action, long userId) {
+        return prefix + "clipflow:rate:" + action + ":" + userId;
+    }
+
+    /** A one-time WebSocket/SSE ticket, by the ticket's hash. */
+    public String streamTicket(String ticketHash) {
+        return prefix + "clipflow:ticket:" + ticketHash;
+    }
+
     public String events(String topic) {
         return prefix + "clipflow:events:" + topic;
     }

@@ -15,6 +15,9 @@ package io.clipflow.media;
  * @param bitRate overall bit rate in bits/s, 0 when unknown
  * @param sizeBytes file size in bytes, 0 when unknown
  * @param formatName ffprobe's container name, e.g. {@code mov,mp4,m4a,3gp,3g2,mj2}
+ * @param codedWidth width of the decoded picture before rotation and aspect ratio, what decoding costs
+ * @param codedHeight height of the decoded picture before rotation
+ * @param streamCount number of streams in the container, of any kind
  */
 public record ProbeResult(
         double durationSeconds,
@@ -25,7 +28,36 @@ public record ProbeResult(
         double frameRate,
         long bitRate,
         long sizeBytes,
-        String formatName) {
+        String formatName,
+        int codedWidth,
+        int codedHeight,
+        int streamCount) {
+
+    /** Without the coded size and stream count (taken as the displayed size and two streams). */
+    public ProbeResult(
+            double durationSeconds,
+            int width,
+            int height,
+            String videoCodec,
+            String audioCodec,
+            double frameRate,
+            long bitRate,
+            long sizeBytes,
+            String formatName) {
+        this(
+                durationSeconds,
+                width,
+                height,
+                videoCodec,
+                audioCodec,
+                frameRate,
+                bitRate,
+                sizeBytes,
+                formatName,
+                width,
+                height,
+                audioCodec == null ? 1 : 2);
+    }
 
     public boolean hasAudio() {
         return audioCodec != null;

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /** Checks with ffprobe that an input is a video and reads its size and duration; called by route video-process. */
@@ -18,15 +21,27 @@ public class VideoProbe {
     private static final Set<String> REFUSED_FORMATS = Set.of("hls", "concat", "tty", "lavfi", "ffmetadata", "sdp");
     private static final Set<String> IMAGE_FORMATS = Set.of("image2", "gif_pipe", "apng", "webp", "ico", "svg");
 
+    // "[hls @ 0x55d1c0] Format not on whitelist 'mov,matroska,...'": the demuxer ffprobe detected and refused
+    private static final Pattern NOT_ON_WHITELIST =
+            Pattern.compile("\\[([A-Za-z0-9_,]+) @ ?0x[0-9a-f]+\\] *Format not on whitelist");
+
     private final FfmpegTools tools;
     private final FfmpegRunner runner;
     private final MediaProperties properties;
+    private final ProbeLimitsProperties limits;
     private final ObjectMapper json = new ObjectMapper();
 
-    public VideoProbe(FfmpegTools tools, FfmpegRunner runner, MediaProperties properties) {
+    @Autowired
+    public VideoProbe(
+            FfmpegTools tools, FfmpegRunner runner, MediaProperties properties, ProbeLimitsProperties limits) {
         this.tools = tools;
         this.runner = runner;
         this.properties = properties;
+        this.limits = limits;
+    }
+
+    public VideoProbe(FfmpegTools tools, FfmpegRunner runner, MediaProperties properties) {
+        this(tools, runner, properties, ProbeLimitsProperties.defaults());
     }
 
     /** The ffprobe argv for {@code input}: JSON with format and streams, local files only. */
@@ -37,6 +52,9 @@ public class VideoProbe {
                 "error",
                 "-protocol_whitelist",
                 "file",
+                // only container demuxers: a playlist or concat list fails here before it opens any other file
+                "-format_whitelist",
+                String.join(",", limits.formats()),
                 "-print_format",
                 "json",
                 "-show_format",
@@ -52,6 +70,11 @@ public class VideoProbe {
      */
     public ProbeResult parse(String stdout, int exitCode, String stderr) {
         if (exitCode != 0) {
+            Matcher refused = NOT_ON_WHITELIST.matcher(stderr == null ? "" : stderr);
+            if (refused.find()) {
+                throw new NotAVideoException(
+                        isImageFormat(refused.group(1)) ? "image file" : "unsupported format " + refused.group(1));
+            }
             throw new NotAVideoException(FfmpegErrors.reason(stderr));
         }
         JsonNode root;
@@ -121,7 +144,10 @@ public class VideoProbe {
                 frameRate,
                 format.path("bit_rate").asLong(0),
                 format.path("size").asLong(0),
-                formatName);
+                formatName,
+                codedWidth,
+                codedHeight,
+                streams.size());
     }
 
     /** Runs ffprobe on {@code input} and parses the result; for code that does not go through camel-exec. */

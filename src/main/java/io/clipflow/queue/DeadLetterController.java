@@ -98,10 +98,7 @@ class DeadLetterController {
             return true;
         }
         String taskId = entry.json().path("task_id").asText(null);
-        return taskId != null
-                && tracker.find(taskId)
-                        .map(r -> r.getOwnerId() != null && r.getOwnerId() == user.id())
-                        .orElse(false);
+        return taskId != null && tracker.visibleTo(taskId, user);
     }
 
     private List<Entry> entries(String onlyQueue) {

@@ -50,9 +50,7 @@ class TaskControlController {
             @RequestBody(required = false) Revoke body,
             @AuthenticationPrincipal ClipflowUser user) {
         Optional<TaskRecord> record = tracker.find(taskId);
-        if (!user.isAdmin()
-                && record.filter(r -> r.getOwnerId() != null && r.getOwnerId() == user.id())
-                        .isEmpty()) {
+        if (!tracker.visibleTo(taskId, user)) {
             throw ApiException.notFound("task " + taskId);
         }
         boolean terminate = body != null && Boolean.TRUE.equals(body.terminate());

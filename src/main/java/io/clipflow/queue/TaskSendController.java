@@ -116,10 +116,7 @@ class TaskSendController {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw ApiException.notFound("group " + groupId);
         }
-        if (!user.isAdmin()
-                && !ids.stream().allMatch(id -> tracker.find(id)
-                        .map(r -> r.getOwnerId() != null && r.getOwnerId() == user.id())
-                        .orElse(false))) {
+        if (!ids.stream().allMatch(id -> tracker.visibleTo(id, user))) {
             throw ApiException.notFound("group " + groupId);
         }
         List<Map<String, Object>> members = new ArrayList<>();

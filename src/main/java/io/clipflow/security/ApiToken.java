@@ -55,8 +55,16 @@ class ApiToken {
         return user;
     }
 
+    String getTokenHash() {
+        return tokenHash;
+    }
+
     String getName() {
         return name;
+    }
+
+    Instant getCreatedAt() {
+        return createdAt;
     }
 
     Instant getLastUsedAt() {

@@ -1,8 +1,13 @@
 package io.clipflow.security;
 
+import java.util.List;
 import java.util.Optional;
 import org.springframework.data.jpa.repository.JpaRepository;
 
 interface ApiTokenRepository extends JpaRepository<ApiToken, Long> {
     Optional<ApiToken> findByTokenHash(String tokenHash);
+
+    List<ApiToken> findByUserIdOrderById(Long userId);
+
+    Optional<ApiToken> findByIdAndUserId(Long id, Long userId);
 }

@@ -11,12 +11,15 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-/** {@code Authorization: Bearer <token>} → the token's user; anything else stays anonymous (and is refused later). */
+/**
+ * {@code Authorization: Bearer <token>} → the token's user (API token or SSO JWT); anything else stays anonymous (and
+ * is refused later).
+ */
 class BearerTokenFilter extends OncePerRequestFilter {
 
-    private final TokenService tokens;
+    private final BearerAuthenticator tokens;
 
-    BearerTokenFilter(TokenService tokens) {
+    BearerTokenFilter(BearerAuthenticator tokens) {
         this.tokens = tokens;
     }
 

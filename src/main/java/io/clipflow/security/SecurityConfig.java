@@ -1,36 +1,56 @@
 package io.clipflow.security;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.servlet.http.HttpServletResponse;
+import io.clipflow.web.JsonErrorWriter;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.header.HeaderWriterFilter;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.DefaultCorsProcessor;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.filter.CorsFilter;
 
 /**
- * Every API call needs a bearer token; operations need ADMIN; media is public to whoever holds a signed URL (the
- * controller checks the signature); health is public so load balancers can probe it. Everything else is denied.
+ * Every API call needs a bearer token (API token, or an SSO JWT when configured); users, operations and actuator need
+ * ADMIN; media is public to whoever holds a signed URL (the controller checks the signature); health is public so load
+ * balancers can probe it. Everything else is denied. Every refusal is JSON, every response carries security headers.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, TokenService tokens, ObjectMapper json) throws Exception {
+    SecurityFilterChain api(
+            HttpSecurity http,
+            BearerAuthenticator tokens,
+            JsonErrorWriter errors,
+            RateLimiter limiter,
+            RateLimitProperties rateLimits,
+            SecurityProperties properties)
+            throws Exception {
         http.csrf(c -> c.disable())
-                .cors(c -> c.disable())
                 .httpBasic(b -> b.disable())
                 .formLogin(f -> f.disable())
                 .logout(l -> l.disable())
                 .requestCache(r -> r.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .headers(h -> {
+                    h.defaultsDisabled();
+                    SecurityHeaders.writers().forEach(h::addHeaderWriter);
+                })
                 .addFilterBefore(new BearerTokenFilter(tokens), AnonymousAuthenticationFilter.class)
+                .addFilterAfter(new RateLimitFilter(limiter, rateLimits, errors), AuthorizationFilter.class)
                 .authorizeHttpRequests(a -> a.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**")
                         .permitAll()
                         .requestMatchers(HttpMethod.GET, "/media/**")
@@ -43,23 +63,59 @@ class SecurityConfig {
                         .authenticated()
                         .anyRequest()
                         .denyAll())
-                .exceptionHandling(e -> e.authenticationEntryPoint((req, res, ex) ->
-                                write(res, json, 401, "unauthorized", "send Authorization: Bearer <token>"))
+                .exceptionHandling(e -> e.authenticationEntryPoint((req, res, ex) -> {
+                            res.setHeader("WWW-Authenticate", "Bearer");
+                            errors.write(req, res, 401, "unauthorized", "send Authorization: Bearer <token>");
+                        })
                         .accessDeniedHandler(
-                                (req, res, ex) -> write(res, json, 403, "forbidden", "this needs another role")));
+                                (req, res, ex) -> errors.write(req, res, 403, "forbidden", "this needs another role")));
+        http.cors(c -> c.disable());
+        if (properties.corsAllowedOrigins().stream().anyMatch(o -> !o.isBlank())) {
+            CorsFilter cors = new CorsFilter(cors(properties.corsAllowedOrigins()));
+            cors.setCorsProcessor(new JsonCorsProcessor());
+            http.addFilterAfter(cors, HeaderWriterFilter.class);
+        }
         return http.build();
     }
 
-    private static void write(HttpServletResponse response, ObjectMapper json, int status, String error, String detail)
-            throws IOException {
-        response.setStatus(status);
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        if (status == 401) {
-            response.setHeader("WWW-Authenticate", "Bearer");
+    /**
+     * The firewall's refusals (encoded slashes, dot segments, {@code ;}, NUL in the path) happen before the chain runs:
+     * answer them as JSON 400 with the same headers instead of the container's error page.
+     */
+    @Bean
+    RequestRejectedHandler requestRejectedHandler(JsonErrorWriter errors) {
+        return (request, response, e) -> {
+            SecurityHeaders.writers().forEach(w -> w.writeHeaders(request, response));
+            errors.write(request, response, 400, "bad request", "the request URL is not allowed");
+        };
+    }
+
+    /** Refuses a CORS request from an origin that is not on the list with a JSON 403 (Spring's default is text). */
+    private static final class JsonCorsProcessor extends DefaultCorsProcessor {
+        @Override
+        protected void rejectRequest(ServerHttpResponse response) throws IOException {
+            response.setStatusCode(HttpStatus.FORBIDDEN);
+            response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+            response.getBody()
+                    .write("{\"error\":\"forbidden\",\"detail\":\"this origin may not call the API\"}"
+                            .getBytes(StandardCharsets.UTF_8));
+            response.flush();
         }
-        Map<String, String> body = new LinkedHashMap<>();
-        body.put("error", error);
-        body.put("detail", detail);
-        json.writeValue(response.getOutputStream(), body);
+    }
+
+    private static UrlBasedCorsConfigurationSource cors(List<String> origins) {
+        CorsConfiguration config = new CorsConfiguration();
+        config.setAllowedOrigins(
+                origins.stream().filter(o -> !o.isBlank()).map(String::trim).toList());
+        config.setAllowedMethods(List.of("GET", "POST", "DELETE", "OPTIONS"));
+        config.setAllowedHeaders(List.of("Authorization", "Content-Type"));
+        config.setExposedHeaders(List.of("Retry-After"));
+        // bearer tokens, never cookies: browsers need no credentials mode
+        config.setAllowCredentials(false);
+        config.setMaxAge(3600L);
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        source.registerCorsConfiguration("/api/**", config);
+        source.registerCorsConfiguration("/media/**", config);
+        return source;
     }
 }

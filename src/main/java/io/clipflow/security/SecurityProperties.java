@@ -1,6 +1,7 @@
 package io.clipflow.security;
 
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -11,10 +12,28 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param mediaSecret HMAC key for signed media URLs (from {@code CLIPFLOW_MEDIA_SECRET}); empty: generated once and
  *     kept in {@code <data-dir>/media-secret} so URLs survive a restart
  * @param mediaUrlLifetime how long a signed media URL stays valid
+ * @param corsAllowedOrigins origins (e.g. {@code https://app.example.com}) whose pages may call the API and fetch
+ *     media from a browser; empty (the default): no CORS headers at all, so browsers allow same-origin pages only
+ * @param sso how JWT bearer tokens map to users, when {@code spring.security.oauth2.resourceserver.jwt.*} is set
  */
 @ConfigurationProperties("clipflow.security")
 record SecurityProperties(
         @DefaultValue("") String adminToken,
         @DefaultValue("admin") String adminUsername,
         @DefaultValue("") String mediaSecret,
-        @DefaultValue("6h") Duration mediaUrlLifetime) {}
+        @DefaultValue("6h") Duration mediaUrlLifetime,
+        @DefaultValue("") List<String> corsAllowedOrigins,
+        @DefaultValue Sso sso) {
+
+    /**
+     * @param usernameClaim claim naming a new user's account (the subject when missing); users are matched by subject
+     * @param rolesClaim claim holding the roles, a list or a space/comma separated string; dots walk into objects,
+     *     e.g. {@code realm_access.roles} for Keycloak
+     * @param adminRole the value in that claim that makes a user ADMIN (compared ignoring case and a
+     *     {@code ROLE_} prefix); everyone else is USER
+     */
+    record Sso(
+            @DefaultValue("preferred_username") String usernameClaim,
+            @DefaultValue("roles") String rolesClaim,
+            @DefaultValue("ADMIN") String adminRole) {}
+}

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -34,6 +35,9 @@ public class TokenService {
     /** A new token for the user; the only time the plain token exists. */
     public record IssuedToken(long tokenId, long userId, String username, Role role, String token) {}
 
+    /** What a user may see of their tokens: never the token, never its hash. */
+    public record TokenInfo(long id, String name, Instant createdAt, Instant lastUsedAt, boolean revoked) {}
+
     @Transactional
     public ClipflowUser createUser(String username, Role role) {
         if (users.findByUsername(username).isPresent()) {
@@ -51,10 +55,18 @@ public class TokenService {
         return store(user, name, token);
     }
 
-    /** Makes {@code token} (e.g. from CLIPFLOW_ADMIN_TOKEN) valid for the user, if it is not already. */
+    /**
+     * Makes {@code token} (e.g. from CLIPFLOW_ADMIN_TOKEN) valid for the user, and revokes the user's other tokens of
+     * that name: changing the variable and restarting retires the old token. A token someone revoked stays revoked.
+     */
     @Transactional
     public void ensure(long userId, String name, String token) {
-        if (tokens.findByTokenHash(hash(token)).isEmpty()) {
+        String hash = hash(token);
+        Instant now = clock.instant();
+        tokens.findByUserIdOrderById(userId).stream()
+                .filter(t -> name.equals(t.getName()) && !t.isRevoked() && !hash.equals(t.getTokenHash()))
+                .forEach(t -> t.revoke(now));
+        if (tokens.findByTokenHash(hash).isEmpty()) {
             store(users.findById(userId).orElseThrow(), name, token);
         }
     }
@@ -72,6 +84,57 @@ public class TokenService {
             }
             return t.getUser().toPrincipal();
         });
+    }
+
+    @Transactional(readOnly = true)
+    public List<TokenInfo> tokensOf(long userId) {
+        return tokens.findByUserIdOrderById(userId).stream()
+                .map(t -> new TokenInfo(t.getId(), t.getName(), t.getCreatedAt(), t.getLastUsedAt(), t.isRevoked()))
+                .toList();
+    }
+
+    /** Revokes the user's own token; false when it is not theirs, does not exist or is already revoked. */
+    @Transactional
+    public boolean revoke(long userId, long tokenId) {
+        return tokens.findByIdAndUserId(tokenId, userId)
+                .filter(t -> !t.isRevoked())
+                .map(t -> {
+                    t.revoke(clock.instant());
+                    return true;
+                })
+                .orElse(false);
+    }
+
+    @Transactional(readOnly = true)
+    public boolean userExists(long userId) {
+        return users.existsById(userId);
+    }
+
+    /**
+     * The user behind an SSO login, matched by the token's subject, created on first sight. The role follows the
+     * identity provider on every login. A local user with the same name is never taken over: the new account's name
+     * gets a suffix instead.
+     */
+    @Transactional
+    public ClipflowUser ssoUser(String subject, String preferredName, Role role) {
+        UserAccount user = users.findBySsoSubject(subject).orElseGet(() -> {
+            String base = preferredName == null || preferredName.isBlank() ? subject : preferredName;
+            base = base.length() > 80 ? base.substring(0, 80) : base;
+            String name = base;
+            if (users.findByUsername(name).isPresent()) {
+                name = base + "-sso-" + hash(subject).substring(0, 8);
+            }
+            return users.save(UserAccount.fromSso(name, role, subject, clock.instant()));
+        });
+        if (user.getRole() != role) {
+            user.role(role);
+        }
+        return user.toPrincipal();
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<ClipflowUser> findUser(long userId) {
+        return users.findById(userId).map(UserAccount::toPrincipal);
     }
 
     @Transactional(readOnly = true)

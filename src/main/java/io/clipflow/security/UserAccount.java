@@ -27,7 +27,21 @@ class UserAccount {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
+    /** The JWT subject of an SSO user; null for local users, whose name an SSO login can never take over. */
+    @Column(name = "sso_subject")
+    private String ssoSubject;
+
     protected UserAccount() {}
+
+    static UserAccount fromSso(String username, Role role, String subject, Instant now) {
+        UserAccount user = new UserAccount(username, role, now);
+        user.ssoSubject = subject;
+        return user;
+    }
+
+    void role(Role role) {
+        this.role = role;
+    }
 
     UserAccount(String username, Role role, Instant now) {
         this.username = username;

@@ -1,5 +1,6 @@
 package io.clipflow.security;
 
+import io.clipflow.web.ApiException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -25,11 +26,14 @@ class UserController {
 
     record NewUser(@NotBlank @Size(max = 100) @Pattern(regexp = "[A-Za-z0-9_.@-]+") String username, Role role) {}
 
-    record NewToken(@Size(max = 100) String name) {}
+    record NewToken(@Size(max = 100) @Pattern(regexp = "[\\p{L}\\p{N} _.@-]*") String name) {}
 
     @PostMapping("/api/users")
     @ResponseStatus(HttpStatus.CREATED)
     Map<String, Object> create(@Valid @RequestBody NewUser body) {
+        if (tokens.findUser(body.username()).isPresent()) {
+            throw new ApiException(HttpStatus.CONFLICT, "conflict", "user " + body.username() + " already exists");
+        }
         ClipflowUser user = tokens.createUser(body.username(), body.role() == null ? Role.USER : body.role());
         return reply(tokens.issue(user.id(), "initial"));
     }
@@ -37,6 +41,9 @@ class UserController {
     @PostMapping("/api/users/{id}/tokens")
     @ResponseStatus(HttpStatus.CREATED)
     Map<String, Object> token(@PathVariable long id, @Valid @RequestBody(required = false) NewToken body) {
+        if (!tokens.userExists(id)) {
+            throw ApiException.notFound("user " + id);
+        }
         String name = body == null || body.name() == null || body.name().isBlank() ? "api" : body.name();
         return reply(tokens.issue(id, name));
     }

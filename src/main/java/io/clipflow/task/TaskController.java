@@ -27,10 +27,7 @@ class TaskController {
         if (taskId.length() > 64 || !taskId.matches("[A-Za-z0-9_.:\\-]+")) {
             throw ApiException.notFound("task " + taskId);
         }
-        if (!user.isAdmin()
-                && tracker.find(taskId)
-                        .filter(t -> user.id() == nz(t.getOwnerId()))
-                        .isEmpty()) {
+        if (!tracker.visibleTo(taskId, user)) {
             throw ApiException.notFound("task " + taskId);
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -60,9 +57,5 @@ class TaskController {
             return info;
         }
         return r.result();
-    }
-
-    private static long nz(Long v) {
-        return v == null ? -1 : v;
     }
 }

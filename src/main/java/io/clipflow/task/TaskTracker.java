@@ -1,6 +1,7 @@
 package io.clipflow.task;
 
 import io.clipflow.queue.CeleryMessage;
+import io.clipflow.security.ClipflowUser;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -114,6 +115,20 @@ public class TaskTracker {
     public void skipped(String taskId, String reason) {
         tx.executeWithoutResult(s -> records.findById(taskId)
                 .ifPresent(r -> r.moveTo(TaskState.SKIPPED, null, reason, r.getRetries(), clock.instant())));
+    }
+
+    /**
+     * Whether {@code user} may see anything about the task: an admin any task, a user only tasks recorded as theirs.
+     * The one ownership rule for task ids, also for dead letters and task event channels, which carry a task id.
+     */
+    public boolean visibleTo(String taskId, ClipflowUser user) {
+        if (user.isAdmin()) {
+            return true;
+        }
+        return records.findById(taskId)
+                .map(TaskRecord::getOwnerId)
+                .filter(owner -> owner == user.id())
+                .isPresent();
     }
 
     public Optional<TaskRecord> find(String taskId) {

@@ -1,5 +1,6 @@
 package io.clipflow.video;
 
+import java.util.Collection;
 import java.util.Optional;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
@@ -13,4 +14,6 @@ interface VideoRepository extends JpaRepository<Video, Long> {
     Optional<Video> findByIdAndOwnerId(Long id, Long ownerId);
 
     Optional<Video> findByTaskId(String taskId);
+
+    long countByOwnerIdAndStatusIn(Long ownerId, Collection<VideoStatus> statuses);
 }

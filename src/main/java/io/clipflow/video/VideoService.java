@@ -5,6 +5,7 @@ import io.clipflow.storage.MediaStore;
 import io.clipflow.task.TaskTracker;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.data.domain.Page;
@@ -160,6 +161,13 @@ public class VideoService {
         Optional<Video> video =
                 ownerId == null ? videos.findById(videoId) : videos.findByIdAndOwnerId(videoId, ownerId);
         return video.filter(v -> v.getStatus() != VideoStatus.DELETED);
+    }
+
+    /** Videos of the user not finished yet (UPLOADED, QUEUED, PROCESSING), for the per-user cap on pending work. */
+    @Transactional(readOnly = true)
+    public long pendingCount(long ownerId) {
+        return videos.countByOwnerIdAndStatusIn(
+                ownerId, EnumSet.of(VideoStatus.UPLOADED, VideoStatus.QUEUED, VideoStatus.PROCESSING));
     }
 
     @Transactional(readOnly = true)

@@ -48,10 +48,20 @@ class ApiErrors implements ErrorController {
 
     @ExceptionHandler(MaxUploadSizeExceededException.class)
     ResponseEntity<Map<String, Object>> tooLarge(MaxUploadSizeExceededException e) {
+        // Spring reports every multipart size failure this way (with -1); part headers over Tomcat's limit are a
+        // malformed request (e.g. a file name of thousands of characters), not a large upload
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null
+                    && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("header")) {
+                return body(HttpStatus.BAD_REQUEST, "bad request", "a multipart part's headers are too long");
+            }
+        }
         return body(
                 HttpStatus.PAYLOAD_TOO_LARGE,
                 "upload too large",
-                "the upload exceeds the limit of " + e.getMaxUploadSize() + " bytes");
+                e.getMaxUploadSize() > 0
+                        ? "the upload exceeds the limit of " + e.getMaxUploadSize() + " bytes"
+                        : "the upload exceeds the size limit");
     }
 
     @ExceptionHandler(MissingServletRequestPartException.class)
@@ -90,9 +100,15 @@ class ApiErrors implements ErrorController {
         IllegalArgumentException.class
     })
     ResponseEntity<Map<String, Object>> badArgument(Exception e) {
+        // an IllegalArgumentException may come from deep inside (paths, codecs): its message is logged, not sent
         String detail = e instanceof MethodArgumentTypeMismatchException m
                 ? "parameter '" + m.getName() + "' has the wrong type"
-                : e.getMessage();
+                : e instanceof MissingServletRequestParameterException p
+                        ? "missing parameter '" + p.getParameterName() + "'"
+                        : "the request has an invalid value";
+        if (e instanceof IllegalArgumentException) {
+            log.debug("bad request: {}", e.getMessage());
+        }
         return body(HttpStatus.BAD_REQUEST, "bad request", detail);
     }
 

@@ -13,7 +13,7 @@ import org.springframework.context.annotation.Configuration;
 class MediaWiringIT {
 
     @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties(MediaProperties.class)
+    @EnableConfigurationProperties({MediaProperties.class, ProbeLimitsProperties.class})
     @ComponentScan(basePackageClasses = VideoProbe.class)
     static class MediaOnly {}
 

@@ -123,6 +123,18 @@ class VideoProbeParseTest {
     }
 
     @Test
+    void namesTheDemuxerTheFormatWhitelistRefused() {
+        assertThatThrownBy(() -> probe.parse(
+                        "{}",
+                        1,
+                        "[hls @ 0x5647883ec4c0] Format not on whitelist 'mov,matroska'\nfile:/x: Invalid argument\n"))
+                .isInstanceOf(NotAVideoException.class)
+                .hasMessage("not a video: unsupported format hls");
+        assertThatThrownBy(() -> probe.parse("{}", 1, "[jpeg_pipe @ 0x1] Format not on whitelist 'mov'\n"))
+                .hasMessage("not a video: image file");
+    }
+
+    @Test
     void buildsALocalFilesOnlyCommand() {
         assertThat(probe.command(Path.of("/data/media/42/original.mp4")))
                 .containsExactly(
@@ -131,6 +143,8 @@ class VideoProbeParseTest {
                         "error",
                         "-protocol_whitelist",
                         "file",
+                        "-format_whitelist",
+                        String.join(",", ProbeLimitsProperties.defaults().formats()),
                         "-print_format",
                         "json",
                         "-show_format",

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -18,8 +19,12 @@ import org.awaitility.Awaitility;
 /** A client for Clipflow's own HTTP API, signed in with one bearer token (or none). */
 public class ApiClient {
 
-    /** A reply: status, body as JSON (null when the body is not JSON), raw body, content type. */
-    public record Reply(int status, JsonNode json, String body, String contentType) {}
+    /** A reply: status, body as JSON (null when the body is not JSON), raw body, content type, headers. */
+    public record Reply(int status, JsonNode json, String body, String contentType, HttpHeaders headers) {
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http =
@@ -120,7 +125,8 @@ public class ApiClient {
         return last[0];
     }
 
-    private HttpRequest.Builder request(String path) {
+    /** A request to {@code path} with this client's token, for cases the helpers above do not cover. */
+    public HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
@@ -128,7 +134,7 @@ public class ApiClient {
         return b;
     }
 
-    private Reply send(HttpRequest.Builder builder) {
+    public Reply send(HttpRequest.Builder builder) {
         try {
             HttpResponse<String> r = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
             String type = r.headers().firstValue("Content-Type").orElse("");
@@ -136,7 +142,7 @@ public class ApiClient {
             if (type.contains("json") && !r.body().isEmpty()) {
                 json = JSON.readTree(r.body());
             }
-            return new Reply(r.statusCode(), json, r.body(), type);
+            return new Reply(r.statusCode(), json, r.body(), type, r.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -71,6 +71,76 @@ public final class Clips {
         return out;
     }
 
+    /**
+     * A decompression bomb in miniature: one black frame that declares {@code size}x{@code size} pixels, stored as a
+     * 1-bit PNG in a MOV container (a few kilobytes that would decode to hundreds of megabytes).
+     */
+    public static Path bomb(Path dir, String name, int size) {
+        Path out = dir.resolve(name);
+        run(List.of(
+                "ffmpeg",
+                "-nostdin",
+                "-hide_banner",
+                "-v",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                "color=black:s=%dx%d:r=25:d=0.04".formatted(size, size),
+                "-frames:v",
+                "1",
+                "-pix_fmt",
+                "monob",
+                "-c:v",
+                "png",
+                "-f",
+                "mov",
+                "-y",
+                out.toString()));
+        return out;
+    }
+
+    /** A tiny clip with a chosen frame rate and {@code audioStreams} copies of a sine track (stream-count limits). */
+    public static Path custom(Path dir, String name, int fps, double seconds, int audioStreams) {
+        Path out = dir.resolve(name);
+        String duration = String.format(Locale.ROOT, "%.3f", seconds);
+        List<String> argv = new ArrayList<>(List.of(
+                "ffmpeg",
+                "-nostdin",
+                "-hide_banner",
+                "-v",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=64x64:rate=%d:duration=%s".formatted(fps, duration)));
+        if (audioStreams > 0) {
+            argv.addAll(List.of("-f", "lavfi", "-i", "sine=duration=" + duration));
+        }
+        argv.addAll(List.of("-map", "0:v"));
+        for (int i = 0; i < audioStreams; i++) {
+            argv.addAll(List.of("-map", "1:a"));
+        }
+        argv.addAll(List.of("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"));
+        if (audioStreams > 0) {
+            argv.addAll(List.of("-c:a", "aac", "-b:a", "16k"));
+        }
+        argv.addAll(List.of("-f", "mp4", "-y", out.toString()));
+        run(argv);
+        return out;
+    }
+
+    /** Writes {@code text} to {@code dir/name}: playlists, concat lists and other crafted inputs. */
+    public static Path text(Path dir, String name, String text) {
+        Path out = dir.resolve(name);
+        try {
+            Files.writeString(out, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + out, e);
+        }
+        return out;
+    }
+
     private static void run(List<String> argv) {
         try {
             File log = Files.createTempFile("clips-", ".log").toFile();

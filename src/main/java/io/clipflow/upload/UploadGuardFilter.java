@@ -1,0 +1,65 @@
+package io.clipflow.upload;
+
+import io.clipflow.security.ClipflowUser;
+import io.clipflow.video.VideoService;
+import io.clipflow.web.JsonErrorWriter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Refuses an upload before its body is read: a declared Content-Length over the limit is 413, a user who already has
+ * too much work pending is 429. Spring MVC reads the whole multipart body before any controller runs, so these checks
+ * cannot live in {@link UploadController}. Runs after the security filter chain, so the user is known.
+ */
+@Component
+class UploadGuardFilter extends OncePerRequestFilter {
+
+    private final UploadProperties properties;
+    private final VideoService videos;
+    private final JsonErrorWriter errors;
+
+    UploadGuardFilter(UploadProperties properties, VideoService videos, JsonErrorWriter errors) {
+        this.properties = properties;
+        this.videos = videos;
+        this.errors = errors;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !("POST".equals(request.getMethod()) && "/api/videos".equals(request.getServletPath()));
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        long max = properties.maxSize().toBytes();
+        if (request.getContentLengthLong() > max) {
+            errors.write(
+                    request, response, 413, "upload too large", "the upload exceeds the limit of " + max + " bytes");
+            return;
+        }
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        if (auth != null && auth.getPrincipal() instanceof ClipflowUser user) {
+            long pending = videos.pendingCount(user.id());
+            if (pending >= properties.maxPendingVideos()) {
+                response.setHeader("Retry-After", "30");
+                errors.write(
+                        request,
+                        response,
+                        429,
+                        "too many pending videos",
+                        "you have " + pending + " videos waiting or in processing (at most "
+                                + properties.maxPendingVideos() + "); retry when some are done");
+                return;
+            }
+        }
+        chain.doFilter(request, response);
+    }
+}
