@@ -44,6 +44,25 @@ public class RedisKeys {
         return prefix + "clipflow:events:" + topic;
     }
 
+    /** The PSUBSCRIBE pattern every node's events-fanout route listens on. */
+    public String eventsPattern() {
+        return events("*");
+    }
+
+    /** The topic of an events channel, or null when the channel is not one. */
+    public String topicOf(String channel) {
+        String head = events("");
+        return channel != null && channel.startsWith(head) ? channel.substring(head.length()) : null;
+    }
+
+    public String history(String topic) {
+        return prefix + "clipflow:history:" + topic;
+    }
+
+    public String ticket(String ticket) {
+        return prefix + "clipflow:ticket:" + ticket;
+    }
+
     public String prefix() {
         return prefix;
     }

@@ -1,6 +1,7 @@
 package io.clipflow.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -15,14 +16,15 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 
 /**
- * Every API call needs a bearer token; operations need ADMIN; media is public to whoever holds a signed URL (the
+ * Every API call and WebSocket needs a bearer token (or, for live events, a one-time ticket); operations need ADMIN; media is public to whoever holds a signed URL (the
  * controller checks the signature); health is public so load balancers can probe it. Everything else is denied.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, TokenService tokens, ObjectMapper json) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, TokenService tokens, TicketService tickets, ObjectMapper json)
+            throws Exception {
         http.csrf(c -> c.disable())
                 .cors(c -> c.disable())
                 .httpBasic(b -> b.disable())
@@ -30,8 +32,12 @@ class SecurityConfig {
                 .logout(l -> l.disable())
                 .requestCache(r -> r.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .addFilterBefore(new BearerTokenFilter(tokens), AnonymousAuthenticationFilter.class)
-                .authorizeHttpRequests(a -> a.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**")
+                .addFilterBefore(new BearerTokenFilter(tokens, tickets), AnonymousAuthenticationFilter.class)
+                .authorizeHttpRequests(a -> a
+                        // an SSE response's completion is an async dispatch: the request was authorized when it began
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC)
+                        .permitAll()
+                        .requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**")
                         .permitAll()
                         .requestMatchers(HttpMethod.GET, "/media/**")
                         .permitAll()
@@ -39,7 +45,7 @@ class SecurityConfig {
                         .permitAll()
                         .requestMatchers("/api/ops/**", "/api/users/**", "/actuator/**")
                         .hasRole("ADMIN")
-                        .requestMatchers("/api/**")
+                        .requestMatchers("/api/**", "/ws/**")
                         .authenticated()
                         .anyRequest()
                         .denyAll())

@@ -11,10 +11,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param mediaSecret HMAC key for signed media URLs (from {@code CLIPFLOW_MEDIA_SECRET}); empty: generated once and
  *     kept in {@code <data-dir>/media-secret} so URLs survive a restart
  * @param mediaUrlLifetime how long a signed media URL stays valid
+ * @param wsTicketLifetime how long a one-time ticket from {@code POST /api/ws-tickets} may wait to be used (browsers
+ *     cannot send a header with a WebSocket or {@code EventSource}, so they pass it as {@code ?ticket=})
  */
 @ConfigurationProperties("clipflow.security")
 record SecurityProperties(
         @DefaultValue("") String adminToken,
         @DefaultValue("admin") String adminUsername,
         @DefaultValue("") String mediaSecret,
-        @DefaultValue("6h") Duration mediaUrlLifetime) {}
+        @DefaultValue("6h") Duration mediaUrlLifetime,
+        @DefaultValue("30s") Duration wsTicketLifetime) {}
