@@ -134,6 +134,31 @@ class LiveEventsIT extends IntegrationTestBase {
     }
 
     @Test
+    void aFileThatIsNotAVideoEndsWithAnErrorEvent() {
+        try (EventClient everything = EventClient.connect(ws("/ws/users/me"), alice.token())) {
+            awaitLive(everything, "user." + alice.userId());
+            Path notVideo = Clips.textFile(clips, "notes-" + UUID.randomUUID() + ".mp4");
+            long id = alice.upload(notVideo, "movie.mp4", null)
+                    .json()
+                    .path("video")
+                    .path("id")
+                    .asLong();
+
+            JsonNode error = everything.await(
+                    m -> m.path("type").asText().equals("error")
+                            && m.path("video_id").asLong() == id,
+                    PROCESSING);
+            assertThat(error.path("error").asText()).startsWith("not a video");
+            assertThat(error.path("status").asText()).isEqualTo("FAILED");
+            assertThat(error.path("retry_count").asInt()).isZero();
+            assertThat(everything.messages().stream()
+                            .filter(m -> m.path("video_id").asLong() == id)
+                            .map(m -> m.path("type").asText()))
+                    .doesNotContain("done", "progress");
+        }
+    }
+
+    @Test
     void lateJoinReplaysTheLatestStateAndPingGetsPong() {
         ApiClient.Reply reply = alice.upload(tiny);
         long id = reply.json().path("video").path("id").asLong();
