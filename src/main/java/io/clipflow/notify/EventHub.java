@@ -65,7 +65,12 @@ public class EventHub implements SmartLifecycle {
     Subscriber subscribe(String topic, Sink sink) {
         Subscriber subscriber = new Subscriber(
                 topic, sink, senders, properties.sendBufferLimit().toBytes());
-        byTopic.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(subscriber);
+        // inside compute: an unsubscribe that drops the topic's empty set cannot orphan this subscriber
+        byTopic.compute(topic, (t, set) -> {
+            Set<Subscriber> subscribers = set == null ? ConcurrentHashMap.newKeySet() : set;
+            subscribers.add(subscriber);
+            return subscribers;
+        });
         return subscriber;
     }
 

@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +91,12 @@ final class Subscriber {
             outbox.clear();
             queuedBytes = 0;
         }
-        senders.execute(() -> sink.close(reason));
+        try {
+            senders.execute(() -> sink.close(reason));
+        } catch (RejectedExecutionException e) {
+            // the node is shutting down
+            sink.close(reason);
+        }
     }
 
     private void deliver(Event event) {
@@ -116,7 +122,13 @@ final class Subscriber {
         queuedBytes += bytes;
         if (!draining) {
             draining = true;
-            senders.execute(this::drain);
+            try {
+                senders.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                // the node is shutting down: nothing will be sent any more
+                draining = false;
+                closed = true;
+            }
         }
     }
 

@@ -264,6 +264,8 @@ class LiveEventsIT extends IntegrationTestBase {
             assertThat(viaSse).isEqualTo(viaSocket);
             assertThat(viaSse.size()).isGreaterThanOrEqualTo(6);
             assertThat(stream.events().get(0).data().path("type").asText()).isEqualTo("connected");
+            // heartbeat is 500 ms in tests
+            Awaitility.await().atMost(SOON).until(() -> stream.comments() > 0);
 
             String resumeAfter = viaSse.get(1).path("id").asText();
             try (SseClient resumed = SseClient.open(sse(topic), alice.token(), resumeAfter)) {
