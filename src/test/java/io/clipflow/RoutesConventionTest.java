@@ -28,6 +28,8 @@ class RoutesConventionTest {
 
     private static final Path ROUTES = Path.of("routes");
     private static final Set<String> OUR_SCHEMES = Set.of("celery");
+    /** Beans Spring Boot's auto-configuration defines, which a class-path scan of io.clipflow cannot see. */
+    private static final Set<String> SPRING_BOOT_BEANS = Set.of("stringRedisTemplate");
 
     @Test
     void everyRouteIdStartsWithItsFileNameAndIsUnique() throws IOException {
@@ -63,6 +65,21 @@ class RoutesConventionTest {
             for (String ref : values(load(file), Set.of("ref", "idempotentRepository"))) {
                 assertThat(beans).as("bean '%s' named in %s", ref, file).contains(ref);
             }
+            // "to: bean:<name>" steps and "#<name>" endpoint options name beans too
+            for (String uri : values(load(file), Set.of("uri"))) {
+                if (uri.startsWith("bean:")) {
+                    String name = uri.substring(5).split("\\?")[0];
+                    assertThat(beans).as("bean '%s' named in %s", name, file).contains(name);
+                }
+            }
+            for (String option : strings(load(file))) {
+                if (option.matches("#[A-Za-z][A-Za-z0-9]*")) {
+                    String name = option.substring(1);
+                    assertThat(SPRING_BOOT_BEANS.contains(name) || beans.contains(name))
+                            .as("bean '%s' named in %s", name, file)
+                            .isTrue();
+                }
+            }
         }
     }
 
@@ -95,6 +112,18 @@ class RoutesConventionTest {
 
     private static List<?> load(Path file) throws IOException {
         return new Yaml().load(Files.readString(file));
+    }
+
+    private static List<String> strings(Object node) {
+        List<String> found = new ArrayList<>();
+        if (node instanceof String s) {
+            found.add(s);
+        } else if (node instanceof Map<?, ?> map) {
+            map.values().forEach(v -> found.addAll(strings(v)));
+        } else if (node instanceof List<?> list) {
+            list.forEach(v -> found.addAll(strings(v)));
+        }
+        return found;
     }
 
     private static List<String> values(Object node, Set<String> keys) {

@@ -80,13 +80,27 @@ public class RedisKeys {
         return prefix + "clipflow:rate:" + action + ":" + userId;
     }
 
-    /** A one-time WebSocket/SSE ticket, by the ticket's hash. */
-    public String streamTicket(String ticketHash) {
-        return prefix + "clipflow:ticket:" + ticketHash;
-    }
-
     public String events(String topic) {
         return prefix + "clipflow:events:" + topic;
+    }
+
+    /** The PSUBSCRIBE pattern every node's events-fanout route listens on. */
+    public String eventsPattern() {
+        return events("*");
+    }
+
+    /** The topic of an events channel, or null when the channel is not one. */
+    public String topicOf(String channel) {
+        String head = events("");
+        return channel != null && channel.startsWith(head) ? channel.substring(head.length()) : null;
+    }
+
+    public String history(String topic) {
+        return prefix + "clipflow:history:" + topic;
+    }
+
+    public String ticket(String ticketHash) {
+        return prefix + "clipflow:ticket:" + ticketHash;
     }
 
     public String prefix() {

@@ -171,6 +171,9 @@ public class HlsLadder {
                 streamMap,
                 "-progress",
                 "pipe:1",
+                // ffmpeg writes a progress block every 0.5 s by default; match the tracker's 250 ms reporting interval
+                "-stats_period",
+                HlsLadder.seconds(ProgressTracker.MIN_INTERVAL_NANOS / 1_000_000),
                 "-nostats",
                 dir + "/%v/index.m3u8"));
         return List.copyOf(argv);

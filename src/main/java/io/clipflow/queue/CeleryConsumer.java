@@ -170,7 +170,7 @@ class CeleryConsumer extends DefaultConsumer {
             exchange.getIn().setBody(message);
             exchange.setVariable(TaskVariables.TASK_ID, message.taskId());
             exchange.setVariable(TaskVariables.TASK_NAME, message.taskName());
-            exchange.setVariable(TaskVariables.RETRIES, message.retries());
+            exchange.setVariable(TaskVariables.TASK_RETRIES, message.retries());
             try {
                 getProcessor().process(exchange);
             } catch (Exception e) {

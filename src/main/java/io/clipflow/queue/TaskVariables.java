@@ -4,8 +4,8 @@ package io.clipflow.queue;
 public final class TaskVariables {
     public static final String TASK_ID = "taskId";
     public static final String TASK_NAME = "taskName";
-    /** How many times the task ran before this attempt (Celery's {@code request.retries}). */
-    public static final String RETRIES = "taskRetries";
+    /** How many times the task was retried before this run (Celery's {@code retries} header). */
+    public static final String TASK_RETRIES = "taskRetries";
     /** A route sets this to {@code false} when it must not write the task's result (a duplicate of a running task). */
     public static final String STORE_RESULT = "storeResult";
 

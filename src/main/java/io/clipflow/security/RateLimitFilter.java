@@ -20,7 +20,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class RateLimitFilter extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(RateLimitFilter.class);
-    private static final Pattern TASK_SUBMISSION = Pattern.compile("/api/tasks(/.*)?|/api/videos/[^/]+/.+");
+    private static final Pattern TASK_SUBMISSION = Pattern.compile("/api/tasks(/.*)?|/api/groups|/api/videos/[^/]+/.+");
 
     private final RateLimiter limiter;
     private final RateLimitProperties properties;

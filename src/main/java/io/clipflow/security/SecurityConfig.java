@@ -1,6 +1,7 @@
 package io.clipflow.security;
 
 import io.clipflow.web.JsonErrorWriter;
+import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -23,7 +24,8 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
 
 /**
- * Every API call needs a bearer token (API token, or an SSO JWT when configured); users, operations and actuator need
+ * Every API call and WebSocket needs a bearer token (API token, or an SSO JWT when configured; for live events
+ * a browser may use a one-time ticket instead); users, operations and actuator need
  * ADMIN; media is public to whoever holds a signed URL (the controller checks the signature); health is public so load
  * balancers can probe it. Everything else is denied. Every refusal is JSON, every response carries security headers.
  */
@@ -34,6 +36,7 @@ class SecurityConfig {
     SecurityFilterChain api(
             HttpSecurity http,
             BearerAuthenticator tokens,
+            TicketService tickets,
             JsonErrorWriter errors,
             RateLimiter limiter,
             RateLimitProperties rateLimits,
@@ -49,9 +52,13 @@ class SecurityConfig {
                     h.defaultsDisabled();
                     SecurityHeaders.writers().forEach(h::addHeaderWriter);
                 })
-                .addFilterBefore(new BearerTokenFilter(tokens), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new BearerTokenFilter(tokens, tickets), AnonymousAuthenticationFilter.class)
                 .addFilterAfter(new RateLimitFilter(limiter, rateLimits, errors), AuthorizationFilter.class)
-                .authorizeHttpRequests(a -> a.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**")
+                .authorizeHttpRequests(a -> a
+                        // an SSE response's completion is an async dispatch: the request was authorized when it began
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC)
+                        .permitAll()
+                        .requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**")
                         .permitAll()
                         .requestMatchers(HttpMethod.GET, "/media/**")
                         .permitAll()
@@ -59,7 +66,7 @@ class SecurityConfig {
                         .permitAll()
                         .requestMatchers("/api/ops/**", "/api/users/**", "/actuator/**")
                         .hasRole("ADMIN")
-                        .requestMatchers("/api/**")
+                        .requestMatchers("/api/**", "/ws/**")
                         .authenticated()
                         .anyRequest()
                         .denyAll())

@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param corsAllowedOrigins origins (e.g. {@code https://app.example.com}) whose pages may call the API and fetch
  *     media from a browser; empty (the default): no CORS headers at all, so browsers allow same-origin pages only
  * @param sso how JWT bearer tokens map to users, when {@code spring.security.oauth2.resourceserver.jwt.*} is set
+ * @param wsTicketLifetime how long a one-time ticket from {@code POST /api/ws-tickets} may wait to be used (browsers
+ *     cannot send a header with a WebSocket or {@code EventSource}, so they pass it as {@code ?ticket=})
  */
 @ConfigurationProperties("clipflow.security")
 record SecurityProperties(
@@ -23,7 +25,8 @@ record SecurityProperties(
         @DefaultValue("") String mediaSecret,
         @DefaultValue("6h") Duration mediaUrlLifetime,
         @DefaultValue("") List<String> corsAllowedOrigins,
-        @DefaultValue Sso sso) {
+        @DefaultValue Sso sso,
+        @DefaultValue("30s") Duration wsTicketLifetime) {
 
     /**
      * @param usernameClaim claim naming a new user's account (the subject when missing); users are matched by subject

@@ -47,6 +47,7 @@ public class VideoPipeline {
     private final LeaseLockRepository videoLock;
     private final VideoProperties properties;
     private final TaskSupervisor supervisor;
+    private final VideoEvents events;
 
     VideoPipeline(
             VideoService videos,
@@ -57,7 +58,8 @@ public class VideoPipeline {
             TaskTracker tracker,
             LeaseLockRepository videoLock,
             VideoProperties properties,
-            TaskSupervisor supervisor) {
+            TaskSupervisor supervisor,
+            VideoEvents events) {
         this.supervisor = supervisor;
         this.videos = videos;
         this.probe = probe;
@@ -67,6 +69,7 @@ public class VideoPipeline {
         this.tracker = tracker;
         this.videoLock = videoLock;
         this.properties = properties;
+        this.events = events;
     }
 
     /** video-upload: the row (UPLOADED) with the staged file moved into the video's folder; returns the video id. */
@@ -167,7 +170,10 @@ public class VideoPipeline {
         return thumbnail.verify(store.thumbnail(videoId), exec.getExitValue(), text(exec.getStderr()));
     }
 
-    /** video-process: the whole ladder in one ffmpeg process; progress goes to the result backend as PROGRESS. */
+    /**
+     * video-process: the whole ladder in one ffmpeg process; progress goes to the result backend as PROGRESS and out
+     * as {@code progress} events (throttled by the ladder: a few per second, never decreasing, 100 once verified).
+     */
     public HlsOutput transcode(
             @Variable("videoId") long videoId,
             @Variable("taskId") String taskId,
@@ -179,6 +185,7 @@ public class VideoPipeline {
             meta.put("stage", "transcode");
             meta.put("progress", Math.round(fraction * 1000) / 10.0);
             tracker.progress(taskId, meta);
+            events.progress(videoId, taskId, fraction, probed.durationSeconds());
         });
     }
 

@@ -106,7 +106,7 @@ class HostileInputIT extends IntegrationTestBase {
     JdbcTemplate jdbc;
 
     @Autowired
-    StreamTickets streamTickets;
+    TicketService tickets;
 
     @Autowired
     RateLimiter limiter;
@@ -251,17 +251,16 @@ class HostileInputIT extends IntegrationTestBase {
                 r -> {}));
 
         table.add(new Case(
-                "stream ticket without a token",
-                () -> anonymous().postJson("/api/stream-tickets", "{}"),
+                "ws ticket without a token",
+                () -> anonymous().postJson("/api/ws-tickets", "{}"),
                 Set.of(401),
                 r -> {}));
-        table.add(new Case(
-                "stream ticket redeemed twice", () -> alice.postJson("/api/stream-tickets", "{}"), Set.of(201), r -> {
+        table.add(
+                new Case("ws ticket redeemed twice", () -> alice.postJson("/api/ws-tickets", "{}"), Set.of(201), r -> {
                     String ticket = r.json().path("ticket").asText();
-                    assertThat(streamTickets.redeem(ticket).map(ClipflowUser::id))
-                            .contains(alice.userId());
-                    assertThat(streamTickets.redeem(ticket)).isEmpty();
-                    assertThat(streamTickets.redeem(ticket.substring(0, ticket.length() - 1) + "A"))
+                    assertThat(tickets.consume(ticket).map(ClipflowUser::id)).contains(alice.userId());
+                    assertThat(tickets.consume(ticket)).isEmpty();
+                    assertThat(tickets.consume(ticket.substring(0, ticket.length() - 1) + "A"))
                             .isEmpty();
                 }));
 

@@ -8,22 +8,22 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Hands a signed-in browser a one-time ticket for a WebSocket or SSE URL (see {@link StreamTickets}). */
+/** {@code POST /api/ws-tickets}: a one-time ticket a browser passes as {@code ?ticket=} to /ws/... or /api/events. */
 @RestController
-class StreamTicketController {
+class TicketController {
 
-    private final StreamTickets tickets;
+    private final TicketService tickets;
 
-    StreamTicketController(StreamTickets tickets) {
+    TicketController(TicketService tickets) {
         this.tickets = tickets;
     }
 
-    @PostMapping("/api/stream-tickets")
+    @PostMapping("/api/ws-tickets")
     @ResponseStatus(HttpStatus.CREATED)
     Map<String, Object> issue(@AuthenticationPrincipal ClipflowUser user) {
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("ticket", tickets.issue(user));
-        reply.put("expires_in", StreamTickets.LIFETIME.toSeconds());
+        reply.put("expires_in", tickets.lifetimeSeconds());
         return reply;
     }
 }

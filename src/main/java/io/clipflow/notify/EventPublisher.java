@@ -1,0 +1,106 @@
+package io.clipflow.notify;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clipflow.config.RedisKeys;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.Limit;
+import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+
+/**
+ * Publishes events to {@code clipflow:events:<topic>} and keeps each topic's recent events in the capped stream
+ * {@code clipflow:history:<topic>}; called by the event steps of routes video-upload and video-process (through
+ * {@code videoEvents}). The stream entry id is the event's {@code id}, so SSE's {@code Last-Event-ID} resumes from it.
+ */
+@Component("eventPublisher")
+public class EventPublisher {
+
+    /**
+     * Append, cap, expire and publish in one atomic step per event, so a subscriber that reads the history right after
+     * subscribing sees every event either in the history or live (never neither). The published copy carries the id.
+     */
+    private static final RedisScript<List> PUBLISH = RedisScript.of(
+            """
+            local ids = {}
+            for i = 1, #KEYS, 2 do
+              local id = redis.call('XADD', KEYS[i], 'MAXLEN', ARGV[1], '*', 'event', ARGV[3])
+              redis.call('PEXPIRE', KEYS[i], ARGV[2])
+              redis.call('PUBLISH', KEYS[i + 1], '{"id":"' .. id .. '",' .. string.sub(ARGV[3], 2))
+              ids[#ids + 1] = id
+            end
+            return ids
+            """,
+            List.class);
+
+    private final StringRedisTemplate redis;
+    private final RedisKeys keys;
+    private final EventsProperties properties;
+    private final ObjectMapper json;
+
+    EventPublisher(StringRedisTemplate redis, RedisKeys keys, EventsProperties properties, ObjectMapper json) {
+        this.redis = redis;
+        this.keys = keys;
+        this.properties = properties;
+        this.json = json;
+    }
+
+    /**
+     * Publishes one event (a JSON object without {@code id}) to every topic; returns the ids, one per topic.
+     *
+     * @throws IllegalArgumentException when the event is not a non-empty JSON object
+     */
+    public List<String> publish(List<String> topics, Map<String, Object> event) {
+        String text;
+        try {
+            text = json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("event is not serializable: " + e.getMessage(), e);
+        }
+        if (event.isEmpty() || event.containsKey("id")) {
+            throw new IllegalArgumentException("an event is a non-empty object without an id: " + text);
+        }
+        List<String> redisKeys = new ArrayList<>();
+        for (String topic : topics) {
+            redisKeys.add(keys.history(topic));
+            redisKeys.add(keys.events(topic));
+        }
+        @SuppressWarnings("unchecked")
+        List<String> ids = redis.execute(
+                PUBLISH,
+                redisKeys,
+                Integer.toString(properties.historySize()),
+                Long.toString(properties.historyTtl().toMillis()),
+                text);
+        return ids;
+    }
+
+    /** The topic's last event, with its id. */
+    public Optional<Event> latest(String topic) {
+        List<MapRecord<String, Object, Object>> last = redis.opsForStream()
+                .reverseRange(
+                        keys.history(topic), Range.unbounded(), Limit.limit().count(1));
+        return last == null || last.isEmpty() ? Optional.empty() : Optional.of(toEvent(last.get(0)));
+    }
+
+    /** The topic's kept events after {@code lastId} (exclusive), oldest first; all kept events when it is null. */
+    public List<Event> after(String topic, String lastId) {
+        Range<String> range = lastId == null ? Range.unbounded() : Range.rightUnbounded(Range.Bound.exclusive(lastId));
+        List<MapRecord<String, Object, Object>> records = redis.opsForStream().range(keys.history(topic), range);
+        return records == null
+                ? List.of()
+                : records.stream().map(EventPublisher::toEvent).toList();
+    }
+
+    private static Event toEvent(MapRecord<String, Object, Object> record) {
+        String id = record.getId().getValue();
+        String body = String.valueOf(record.getValue().get("event"));
+        return new Event(id, "{\"id\":\"" + id + "\"," + body.substring(1));
+    }
+}

@@ -1,0 +1,99 @@
+package io.clipflow.notify;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clipflow.security.ClipflowUser;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * {@code GET /api/events?topic=video.<id>}: the same events as the WebSocket, as {@code text/event-stream} with each
+ * event's history id as its SSE id, so {@code EventSource} resumes after {@code Last-Event-ID} on its own.
+ */
+@RestController
+class EventStreamController {
+
+    private final EventHub hub;
+    private final TopicAccess access;
+    private final EventsProperties properties;
+    private final ObjectMapper json;
+
+    EventStreamController(EventHub hub, TopicAccess access, EventsProperties properties, ObjectMapper json) {
+        this.hub = hub;
+        this.access = access;
+        this.properties = properties;
+        this.json = json;
+    }
+
+    @GetMapping("/api/events")
+    ResponseEntity<?> events(
+            @RequestParam String topic,
+            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+            @AuthenticationPrincipal ClipflowUser user)
+            throws JsonProcessingException {
+        if (!access.mayRead(user, topic)) {
+            // the same answer for "not yours" and "does not exist", as the REST API gives
+            Map<String, String> body = new LinkedHashMap<>();
+            body.put("error", "not found");
+            body.put("detail", "topic " + topic + " does not exist");
+            return ResponseEntity.status(404)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .body(body);
+        }
+        SseEmitter emitter = new SseEmitter(properties.sseTimeout().toMillis());
+        Subscriber subscriber = hub.subscribe(topic, new StreamSink(emitter));
+        Runnable gone = () -> {
+            hub.unsubscribe(subscriber);
+            subscriber.close("closed");
+        };
+        emitter.onCompletion(gone);
+        emitter.onTimeout(gone);
+        emitter.onError(e -> gone.run());
+        Map<String, Object> connected = new LinkedHashMap<>();
+        connected.put("type", "connected");
+        connected.put("channel", topic);
+        subscriber.control(json.writeValueAsString(connected));
+        hub.replay(subscriber, lastEventId);
+        return ResponseEntity.ok()
+                .header("Cache-Control", "no-cache")
+                // nginx and similar proxies would otherwise buffer the stream
+                .header("X-Accel-Buffering", "no")
+                .body(emitter);
+    }
+
+    private record StreamSink(SseEmitter emitter) implements Sink {
+
+        @Override
+        public void event(Event event) throws IOException {
+            SseEmitter.SseEventBuilder sse = SseEmitter.event();
+            if (event.id() != null) {
+                sse.id(event.id());
+            }
+            emitter.send(sse.data(event.json()));
+        }
+
+        @Override
+        public void control(String text) throws IOException {
+            emitter.send(SseEmitter.event().data(text));
+        }
+
+        @Override
+        public void heartbeat() throws IOException {
+            emitter.send(SseEmitter.event().comment("heartbeat"));
+        }
+
+        @Override
+        public void close(String reason) {
+            emitter.complete();
+        }
+    }
+}
