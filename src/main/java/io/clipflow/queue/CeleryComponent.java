@@ -24,6 +24,7 @@ public class CeleryComponent extends DefaultComponent {
     final DeliveryProperties delivery;
     final java.time.Clock clock;
     final Canvas canvas;
+    final io.clipflow.notify.TaskEvents events;
 
     CeleryComponent(
             ReliableQueue queue,
@@ -34,8 +35,10 @@ public class CeleryComponent extends DefaultComponent {
             RetryPolicy retry,
             DeliveryProperties delivery,
             java.time.Clock clock,
-            Canvas canvas) {
+            Canvas canvas,
+            io.clipflow.notify.TaskEvents events) {
         this.canvas = canvas;
+        this.events = events;
         this.queue = queue;
         this.codec = codec;
         this.tracker = tracker;

@@ -161,6 +161,11 @@ class CeleryConsumer extends DefaultConsumer {
         String queueName = endpoint.getQueueName();
         TaskTracker tracker = c.tracker;
         tracker.started(message, worker);
+        java.time.Instant started = c.clock.instant();
+        boolean events = endpoint.isEvents();
+        if (events) {
+            c.events.stage(message.taskId(), message.taskName(), "STARTED");
+        }
         TaskSupervisor.Running running = c.supervisor.begin(message);
         Exchange exchange = createExchange(false);
         Throwable failure;
@@ -192,6 +197,9 @@ class CeleryConsumer extends DefaultConsumer {
         if (failure == null) {
             if (storeResult) {
                 tracker.succeeded(message, body, worker);
+                if (events) {
+                    c.events.done(message.taskId(), message.taskName(), body, started);
+                }
                 c.canvas.succeeded(message, body);
             }
             c.queue.ack(node, raw);
@@ -210,6 +218,9 @@ class CeleryConsumer extends DefaultConsumer {
         String reason = readable(failure);
         if (stop == TaskSupervisor.StopReason.REVOKED) {
             tracker.revoked(message, "terminated", worker);
+            if (events) {
+                c.events.stage(message.taskId(), message.taskName(), "REVOKED");
+            }
             c.queue.ack(node, raw);
             return;
         }
@@ -219,6 +230,9 @@ class CeleryConsumer extends DefaultConsumer {
                     .withEta(due.atOffset(java.time.ZoneOffset.UTC))
                     .withNewDeliveryTag();
             tracker.retrying(message, type, reason, due, worker);
+            if (events) {
+                c.events.error(message.taskId(), message.taskName(), reason, message.retries() + 1, false);
+            }
             c.queue.delay(node, raw, c.queue.listKey(queueName, message.priority()), due, c.codec.encode(again));
             log.info(
                     "celery:{} task {} failed ({}); retry {}/{} at {}",
@@ -231,6 +245,9 @@ class CeleryConsumer extends DefaultConsumer {
             return;
         }
         tracker.failed(message, type, reason, worker);
+        if (events) {
+            c.events.error(message.taskId(), message.taskName(), reason, message.retries(), true);
+        }
         c.canvas.failed(message);
         // every final failure is kept for inspection and replay (BullMQ's failed set), not only exhausted retries
         String why = RetryPolicy.retryable(c.retry, message.taskName(), failure)

@@ -23,6 +23,7 @@ public class CeleryEndpoint extends DefaultEndpoint {
     private String task = "";
     private int concurrency = 1;
     private long pollTimeoutMillis = 1000;
+    private boolean events = true;
 
     CeleryEndpoint(String uri, CeleryComponent component, String queueName) {
         super(uri, component);
@@ -74,6 +75,15 @@ public class CeleryEndpoint extends DefaultEndpoint {
 
     public void setConcurrency(int concurrency) {
         this.concurrency = concurrency;
+    }
+
+    /** Publish each task's lifecycle as live events (off for routes that publish their own). */
+    public boolean isEvents() {
+        return events;
+    }
+
+    public void setEvents(boolean events) {
+        this.events = events;
     }
 
     public long getPollTimeoutMillis() {

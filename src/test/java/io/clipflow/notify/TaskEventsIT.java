@@ -1,0 +1,69 @@
+package io.clipflow.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.clipflow.security.Role;
+import io.clipflow.testsupport.ApiClient;
+import io.clipflow.testsupport.IntegrationTestBase;
+import io.clipflow.testsupport.SseClient;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Any task, not only videos, streams its lifecycle on task.<id> and its owner's user.<id>. */
+class TaskEventsIT extends IntegrationTestBase {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    private String sse(String topic) {
+        return "http://127.0.0.1:" + port + "/api/events?topic=" + topic;
+    }
+
+    @Test
+    void aSentTaskStreamsStartedThenDoneWithItsResult() {
+        ApiClient alice = newUser(Role.USER);
+        try (SseClient mine = SseClient.open(sse("user." + alice.userId()), alice.token(), null)) {
+            String taskId = alice.postJson("/api/tasks", "{\"task\": \"clipflow.noop\", \"args\": [\"hello\"]}")
+                    .json()
+                    .path("task_id")
+                    .asText();
+            JsonNode done = mine.await(
+                            e -> "done".equals(e.data().path("type").asText())
+                                    && taskId.equals(e.data().path("task_id").asText()),
+                            WAIT)
+                    .data();
+            assertThat(done.path("result").asText()).isEqualTo("hello");
+            assertThat(done.path("metadata").has("latency_ms")).isTrue();
+            List<String> types = mine.events().stream()
+                    .filter(e -> taskId.equals(e.data().path("task_id").asText()))
+                    .map(e -> e.data().path("type").asText() + ":"
+                            + e.data().path("status").asText())
+                    .toList();
+            assertThat(types).containsSubsequence("stage_update:STARTED", "done:SUCCESS");
+        }
+        try (SseClient late = SseClient.open(sse("task.unknown"), alice.token(), null)) {
+            assertThat(late.status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aFailingTaskStreamsErrorsWithItsRetryCount() {
+        ApiClient admin = newUser(Role.ADMIN);
+        String taskId = admin.postJson(
+                        "/api/tasks",
+                        "{\"task\": \"clipflow.test.fails_until\", \"kwargs\": {\"runs\": 100}, \"queue\": \"delivery-test\"}")
+                .json()
+                .path("task_id")
+                .asText();
+        try (SseClient task = SseClient.open(sse("task." + taskId), admin.token(), null)) {
+            JsonNode last = task.await(
+                            e -> "FAILURE".equals(e.data().path("status").asText()), WAIT)
+                    .data();
+            assertThat(last.path("type").asText()).isEqualTo("error");
+            assertThat(last.path("retry_count").asInt()).isEqualTo(2);
+            assertThat(task.events().stream().map(e -> e.data().path("status").asText()))
+                    .contains("RETRY");
+        }
+    }
+}
