@@ -130,6 +130,17 @@ class HostileInputIT extends IntegrationTestBase {
         String signedBase = master.substring(0, master.indexOf("/hls/master.m3u8"));
 
         Path canary = Clips.generate(dir, "canary.mp4", 64, 64, 1, false);
+        // alice also owns a dead letter (a final failure) and a group
+        String aliceFailedTask = alice.upload(Clips.textFile(dir, "notes.mp4"))
+                .json()
+                .path("task_id")
+                .asText();
+        alice.awaitTask(aliceFailedTask, Duration.ofSeconds(60), "FAILURE");
+        String aliceDeadLetter = deadLetterId(alice, aliceFailedTask);
+        String aliceGroup = alice.postJson("/api/groups", "{\"tasks\": [{\"task\": \"clipflow.noop\", \"args\": [1]}]}")
+                .json()
+                .path("group_id")
+                .asText();
         List<Case> table = new ArrayList<>();
 
         // ---- identity: tokens, roles, SSO ----
@@ -276,6 +287,49 @@ class HostileInputIT extends IntegrationTestBase {
                                 .asText())
                         .isEqualTo("READY")));
         table.add(new Case("another user's task", () -> bob.get("/api/tasks/" + aliceTask), Set.of(404), r -> {}));
+        table.add(new Case(
+                "revoking another user's task",
+                () -> bob.postJson("/api/tasks/" + aliceTask + "/revoke", "{\"terminate\": true}"),
+                Set.of(404),
+                r -> assertThat(alice.get("/api/tasks/" + aliceTask)
+                                .json()
+                                .path("state")
+                                .asText())
+                        .isEqualTo("SUCCESS")));
+        table.add(new Case("another user's dead letters", () -> bob.get("/api/dead-letters"), Set.of(200), r -> {
+            assertThat(r.json().path("items").toString()).doesNotContain(aliceFailedTask);
+            assertThat(deadLetterId(alice, aliceFailedTask)).isEqualTo(aliceDeadLetter);
+        }));
+        table.add(new Case(
+                "replaying another user's dead letter",
+                () -> bob.postJson("/api/dead-letters/" + aliceDeadLetter + "/replay", ""),
+                Set.of(404),
+                r -> assertThat(deadLetterId(alice, aliceFailedTask)).isEqualTo(aliceDeadLetter)));
+        table.add(new Case(
+                "deleting another user's dead letter",
+                () -> bob.delete("/api/dead-letters/" + aliceDeadLetter),
+                Set.of(404),
+                r -> assertThat(deadLetterId(alice, aliceFailedTask)).isEqualTo(aliceDeadLetter)));
+        table.add(new Case("another user's group", () -> bob.get("/api/groups/" + aliceGroup), Set.of(404), r -> {}));
+        for (String topic :
+                List.of("video." + aliceVideo, "task." + aliceTask, "user." + alice.userId(), "project.7")) {
+            table.add(new Case(
+                    "another user's event stream " + topic.replaceAll("\\..*", ""),
+                    () -> bob.get("/api/events?topic=" + topic),
+                    Set.of(404),
+                    r -> {}));
+        }
+        for (String path : List.of(
+                "/ws/videos/" + aliceVideo,
+                "/ws/tasks/" + aliceTask,
+                "/ws/projects/7/",
+                "/ws/projects/7/stage/transcode/")) {
+            table.add(new Case(
+                    "another user's WebSocket " + path.replaceAll("/[^/]*[0-9][^/]*", "/…"),
+                    () -> webSocketClose(bob, path),
+                    Set.of(1008),
+                    r -> {}));
+        }
         table.add(new Case(
                 "SSO user reads another user's video",
                 () -> client(jwt(SSO_KEY, "sso-subject-1", "erin", List.of(), 300))
@@ -572,7 +626,8 @@ class HostileInputIT extends IntegrationTestBase {
                     assertThat(c.status())
                             .as("%s → %s %s", c.name(), reply.status(), reply.body())
                             .contains(reply.status());
-                    if (reply.status() > 0) {
+                    // HTTP replies (WebSocket rows report their close code, 1000 and up, and have no headers)
+                    if (reply.status() > 0 && reply.status() < 1000) {
                         assertHygienic(reply);
                     }
                     c.after().accept(reply);
@@ -718,6 +773,36 @@ class HostileInputIT extends IntegrationTestBase {
             throw new UncheckedIOException(e);
         }
         videoService.register(new UploadedFile(staged, "pending.mp4", 7, null, user.userId()));
+    }
+
+    /** A WebSocket attempt as a table row: the close code stands in for the status (1008 = policy violation). */
+    private Reply webSocketClose(ApiClient user, String path) {
+        try (io.clipflow.testsupport.EventClient ws =
+                io.clipflow.testsupport.EventClient.connect("ws://127.0.0.1:" + port + path, user.token())) {
+            int code = ws.awaitClose(Duration.ofSeconds(5));
+            assertThat(ws.messages()).as("nothing delivered before the close").isEmpty();
+            return new Reply(
+                    code,
+                    null,
+                    "",
+                    "application/json",
+                    java.net.http.HttpHeaders.of(
+                            java.util.Map.of("Content-Type", List.of("application/json")), (a, b) -> true));
+        }
+    }
+
+    private static String deadLetterId(ApiClient owner, String taskId) {
+        JsonNode[] found = new JsonNode[1];
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            for (JsonNode item : owner.get("/api/dead-letters").json().path("items")) {
+                if (taskId.equals(item.path("task_id").asText())) {
+                    found[0] = item;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found[0].path("id").asText();
     }
 
     private ApiClient client(String token) {
