@@ -24,6 +24,11 @@ public class CeleryComponent extends DefaultComponent {
     final DeliveryProperties delivery;
     final java.time.Clock clock;
     final Canvas canvas;
+    final TaskMetrics metrics;
+    /** clipflow.roles has {@code worker}: consumers take messages; otherwise this node only publishes. */
+    final boolean worker;
+    /** clipflow.worker.queues: when not empty, the only queues this node consumes ({@code ./clipflow worker --queues}). */
+    final java.util.Set<String> workerQueues;
 
     CeleryComponent(
             ReliableQueue queue,
@@ -34,8 +39,17 @@ public class CeleryComponent extends DefaultComponent {
             RetryPolicy retry,
             DeliveryProperties delivery,
             java.time.Clock clock,
-            Canvas canvas) {
+            Canvas canvas,
+            TaskMetrics metrics,
+            org.springframework.core.env.Environment env) {
+        this.worker = env.getProperty("clipflow.role.worker", Boolean.class, true);
+        this.workerQueues = java.util.Arrays.stream(
+                        env.getProperty("clipflow.worker.queues", "").split(","))
+                .map(String::trim)
+                .filter(q -> !q.isEmpty())
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.canvas = canvas;
+        this.metrics = metrics;
         this.queue = queue;
         this.codec = codec;
         this.tracker = tracker;
