@@ -132,23 +132,29 @@ public class ReliableQueue {
             List.class);
 
     /**
-     * Whether any of the lists (KEYS but the last) or the delayed set (last KEY) holds a message mentioning the task id;
-     * one round trip, for the outbox scan.
+     * Which of the task ids (ARGV) have a message in the lists (KEYS but the last) or the delayed set (last KEY); one
+     * pass over everything, for the outbox scan. The task id is the envelope's first {@code "id"} key (headers.id:
+     * the body before it is base64, and other keys ending in id, like root_id, do not match the quote before it).
      */
-    private static final RedisScript<Long> MENTIONS = RedisScript.of(
+    private static final RedisScript<List> HOLDING = RedisScript.of(
             """
-            local needle = ARGV[1]
-            for i = 1, #KEYS - 1 do
-              for _, v in ipairs(redis.call('LRANGE', KEYS[i], 0, -1)) do
-                if string.find(v, needle, 1, true) then return 1 end
+            local wanted = {}
+            for _, id in ipairs(ARGV) do wanted[id] = true end
+            local found = {}
+            local function check(v)
+              local id = string.match(v, '"id":%s*"([^"]+)"')
+              if id and wanted[id] then
+                wanted[id] = nil
+                found[#found + 1] = id
               end
             end
-            for _, v in ipairs(redis.call('ZRANGE', KEYS[#KEYS], 0, -1)) do
-              if string.find(v, needle, 1, true) then return 1 end
+            for i = 1, #KEYS - 1 do
+              for _, v in ipairs(redis.call('LRANGE', KEYS[i], 0, -1)) do check(v) end
             end
-            return 0
+            for _, v in ipairs(redis.call('ZRANGE', KEYS[#KEYS], 0, -1)) do check(v) end
+            return found
             """,
-            Long.class);
+            List.class);
 
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
@@ -423,17 +429,24 @@ public class ReliableQueue {
     }
 
     /**
-     * Whether a message of {@code taskId} is anywhere it could still run from: the queue's lists, any known node's
-     * processing list, or the delayed set.
+     * Which of {@code taskIds} still have a message anywhere they could run from: the queue's lists, any known node's
+     * processing list, or the delayed set. One script, one pass, however many ids.
      */
-    public boolean holdsTask(String queue, String taskId) {
+    public Set<String> holdingTasks(String queue, java.util.Collection<String> taskIds) {
+        if (taskIds.isEmpty()) {
+            return Set.of();
+        }
         List<String> scriptKeys = new ArrayList<>(listKeys(queue));
         for (String node : knownNodes()) {
             scriptKeys.add(keys.processing(node));
         }
         scriptKeys.add(keys.delayed());
-        Long found = redis.execute(MENTIONS, scriptKeys, taskId);
-        return found != null && found == 1;
+        List<?> found = redis.execute(HOLDING, scriptKeys, taskIds.toArray());
+        Set<String> held = new java.util.HashSet<>();
+        if (found != null) {
+            found.forEach(id -> held.add(String.valueOf(id)));
+        }
+        return held;
     }
 
     /** Raw heartbeat value of a node, or null when it is dead. */

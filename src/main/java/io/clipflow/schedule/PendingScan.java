@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +70,7 @@ public class PendingScan {
         List<Long> examined = new ArrayList<>();
         List<TaskCall> lost = tx.execute(status -> {
             List<TaskCall> calls = new ArrayList<>();
+            List<Video> candidates = new ArrayList<>();
             for (long id : videos.claimUnfinished(before, properties.pendingBatch())) {
                 examined.add(id);
                 Video v = videos.get(id);
@@ -78,12 +80,22 @@ public class PendingScan {
                 if (videoLock.contains(Long.toString(id))) {
                     continue; // a live worker holds it
                 }
-                if (v.getTaskId() != null && queue.holdsTask(video.queue(), v.getTaskId())) {
-                    continue; // waiting, running, or parked for a retry
+                candidates.add(v);
+            }
+            // waiting, running, or parked for a retry: one pass over Redis for the whole batch
+            Set<String> held = queue.holdingTasks(
+                    video.queue(),
+                    candidates.stream()
+                            .map(Video::getTaskId)
+                            .filter(java.util.Objects::nonNull)
+                            .toList());
+            for (Video v : candidates) {
+                if (v.getTaskId() != null && held.contains(v.getTaskId())) {
+                    continue;
                 }
                 TaskCall call = new TaskCall(
-                        UUID.randomUUID().toString(), video.task(), List.of(id), Map.of(), TaskOptions.none());
-                videos.requeued(id, call);
+                        UUID.randomUUID().toString(), video.task(), List.of(v.getId()), Map.of(), TaskOptions.none());
+                videos.requeued(v.getId(), call);
                 calls.add(call);
             }
             return calls;

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clipflow.config.ClipflowProperties;
 import io.clipflow.config.RedisKeys;
+import io.clipflow.queue.CeleryMessage;
+import io.clipflow.queue.CeleryMessageCodec;
+import io.clipflow.queue.ReliableQueue;
+import io.clipflow.queue.TaskOptions;
 import io.clipflow.security.Role;
 import io.clipflow.testsupport.ApiClient;
 import io.clipflow.testsupport.Clips;
@@ -12,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,6 +70,12 @@ class PendingScanIT extends IntegrationTestBase {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    ReliableQueue queue;
+
+    @Autowired
+    CeleryMessageCodec codec;
 
     @BeforeAll
     static void clip() {
@@ -163,6 +174,41 @@ class PendingScanIT extends IntegrationTestBase {
                 .until(() -> runs.runs("pending-scan").size() >= fires + 2);
         assertThat(taskOf(id)).isEqualTo(task);
         assertThat(redis.opsForList().range(keys.queue("video"), 0, -1)).hasSize(1);
+    }
+
+    @Test
+    void findsATasksMessageInItsQueueAnyProcessingListOrTheDelayedSetAndNowhereElse() {
+        String queueName = "outbox-probe";
+        CeleryMessage pending = message(queueName);
+        CeleryMessage running = message(queueName);
+        CeleryMessage delayed = message(queueName);
+        CeleryMessage elsewhere = message("another-queue");
+        CeleryMessage gone = message(queueName);
+        queue.publish(queueName, 0, codec.encode(pending));
+        queue.publish("another-queue", 0, codec.encode(elsewhere));
+        String otherNode = "outbox-other-" + properties.nodeName();
+        queue.heartbeat(otherNode, Duration.ofSeconds(30), "{}");
+        redis.opsForList().leftPush(keys.processing(otherNode), codec.encode(running));
+        redis.opsForZSet().add(keys.delayed(), queue.listKey(queueName, 0) + "\n" + codec.encode(delayed), 1);
+        try {
+            assertThat(queue.holdingTasks(
+                            queueName,
+                            List.of(
+                                    pending.taskId(),
+                                    running.taskId(),
+                                    delayed.taskId(),
+                                    elsewhere.taskId(),
+                                    gone.taskId())))
+                    .containsExactlyInAnyOrder(pending.taskId(), running.taskId(), delayed.taskId());
+        } finally {
+            redis.delete(List.of(
+                    keys.queue(queueName), keys.queue("another-queue"), keys.processing(otherNode), keys.delayed()));
+            queue.stopHeartbeat(otherNode);
+        }
+    }
+
+    private CeleryMessage message(String queueName) {
+        return codec.newTask("clipflow.test.echo", List.of(1), Map.of(), queueName, TaskOptions.none());
     }
 
     private String taskOf(long id) {
