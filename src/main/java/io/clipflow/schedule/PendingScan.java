@@ -6,6 +6,7 @@ import io.clipflow.queue.CeleryMessageCodec;
 import io.clipflow.queue.ReliableQueue;
 import io.clipflow.queue.TaskCall;
 import io.clipflow.queue.TaskOptions;
+import io.clipflow.task.TaskTracker;
 import io.clipflow.video.Video;
 import io.clipflow.video.VideoProperties;
 import io.clipflow.video.VideoService;
@@ -44,6 +45,7 @@ public class PendingScan {
     private final ScheduleProperties properties;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final TaskTracker tracker;
 
     PendingScan(
             VideoService videos,
@@ -53,7 +55,9 @@ public class PendingScan {
             VideoProperties video,
             ScheduleProperties properties,
             TransactionTemplate tx,
-            Clock clock) {
+            Clock clock,
+            TaskTracker tracker) {
+        this.tracker = tracker;
         this.videos = videos;
         this.videoLock = videoLock;
         this.queue = queue;
@@ -68,6 +72,7 @@ public class PendingScan {
     public Map<String, Object> scan() {
         Instant before = clock.instant().minus(properties.pendingGrace());
         List<Long> examined = new ArrayList<>();
+        Map<String, String> replaced = new LinkedHashMap<>(); // lost task id -> the new one
         List<TaskCall> lost = tx.execute(status -> {
             List<TaskCall> calls = new ArrayList<>();
             List<Video> candidates = new ArrayList<>();
@@ -95,6 +100,9 @@ public class PendingScan {
                 }
                 TaskCall call = new TaskCall(
                         UUID.randomUUID().toString(), video.task(), List.of(v.getId()), Map.of(), TaskOptions.none());
+                if (v.getTaskId() != null) {
+                    replaced.put(v.getTaskId(), call.taskId());
+                }
                 videos.requeued(v.getId(), call);
                 calls.add(call);
             }
@@ -118,6 +126,8 @@ public class PendingScan {
                     call.args().get(0),
                     call.taskId());
         }
+        // the lost task will never run: its result says so, and where its work went, instead of PENDING forever
+        replaced.forEach((old, now) -> tracker.revoked(old, "message lost; enqueued again as task " + now));
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("examined", examined.size());
         summary.put("requeued", requeued);

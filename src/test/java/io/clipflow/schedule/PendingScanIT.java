@@ -2,6 +2,7 @@ package io.clipflow.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.clipflow.config.ClipflowProperties;
 import io.clipflow.config.RedisKeys;
 import io.clipflow.queue.CeleryMessage;
@@ -153,6 +154,9 @@ class PendingScanIT extends IntegrationTestBase {
                 .isEqualTo("QUEUED");
         assertThat(jdbc.queryForObject("select count(*) from task where video_id = ?", Integer.class, id))
                 .isEqualTo(2);
+        JsonNode old = alice.get("/api/tasks/" + lostTask).json();
+        assertThat(old.path("state").asText()).as(old.toString()).isEqualTo("REVOKED");
+        assertThat(old.toString()).contains(newTask);
 
         // and the worker finishes it
         camel.getRouteController().startRoute("video-process");
