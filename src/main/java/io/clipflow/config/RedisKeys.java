@@ -103,6 +103,16 @@ public class RedisKeys {
         return prefix + "clipflow:ticket:" + ticketHash;
     }
 
+    /** Recent runs of a scheduled job, scored by scheduled fire time (ms); members {@code <fire ms> <node>}. */
+    public String scheduleRuns(String job) {
+        return prefix + "clipflow:schedule:runs:" + job;
+    }
+
+    /** The cache namespace (the seeds' cache database): derived values with a TTL, safe to lose. */
+    public String cache(String name) {
+        return prefix + "clipflow:cache:" + name;
+    }
+
     public String prefix() {
         return prefix;
     }

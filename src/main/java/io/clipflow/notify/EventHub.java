@@ -99,6 +99,19 @@ public class EventHub implements SmartLifecycle {
         });
     }
 
+    /** Open live-event connections on this node over one transport ({@code websocket}, {@code sse}). */
+    public int sessions(String transport) {
+        int n = 0;
+        for (Set<Subscriber> set : byTopic.values()) {
+            for (Subscriber subscriber : set) {
+                if (transport.equals(subscriber.sink().transport()) && !subscriber.isClosed()) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     /** Subscribers of a topic on this node (for tests and metrics). */
     public int subscribers(String topic) {
         Set<Subscriber> set = byTopic.get(topic);

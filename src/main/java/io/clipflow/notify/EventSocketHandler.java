@@ -151,6 +151,12 @@ class EventSocketHandler extends TextWebSocketHandler {
 
     /** Sends through Spring's decorator, which also keeps the handler's own sends (pong) thread-safe. */
     private static final class SocketSink implements Sink {
+
+        @Override
+        public String transport() {
+            return "websocket";
+        }
+
         private final ConcurrentWebSocketSessionDecorator session;
         private volatile long lastSeen = System.nanoTime();
 

@@ -73,6 +73,11 @@ class EventStreamController {
     private record StreamSink(SseEmitter emitter) implements Sink {
 
         @Override
+        public String transport() {
+            return "sse";
+        }
+
+        @Override
         public void event(Event event) throws IOException {
             SseEmitter.SseEventBuilder sse = SseEmitter.event();
             if (event.id() != null) {

@@ -21,4 +21,7 @@ interface Sink {
     default long lastSeenNanos() {
         return Long.MAX_VALUE;
     }
+
+    /** {@code websocket} or {@code sse}, the tag of the clipflow.events.sessions gauge. */
+    String transport();
 }

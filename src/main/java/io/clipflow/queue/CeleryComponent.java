@@ -25,6 +25,11 @@ public class CeleryComponent extends DefaultComponent {
     final java.time.Clock clock;
     final Canvas canvas;
     final io.clipflow.notify.TaskEvents events;
+    final TaskMetrics metrics;
+    /** clipflow.roles has {@code worker}: consumers take messages; otherwise this node only publishes. */
+    final boolean worker;
+    /** clipflow.worker.queues: when not empty, the only queues this node consumes ({@code ./clipflow worker --queues}). */
+    final java.util.Set<String> workerQueues;
 
     CeleryComponent(
             ReliableQueue queue,
@@ -36,9 +41,18 @@ public class CeleryComponent extends DefaultComponent {
             DeliveryProperties delivery,
             java.time.Clock clock,
             Canvas canvas,
-            io.clipflow.notify.TaskEvents events) {
+            io.clipflow.notify.TaskEvents events,
+            TaskMetrics metrics,
+            org.springframework.core.env.Environment env) {
+        this.worker = env.getProperty("clipflow.role.worker", Boolean.class, true);
+        this.workerQueues = java.util.Arrays.stream(
+                        env.getProperty("clipflow.worker.queues", "").split(","))
+                .map(String::trim)
+                .filter(q -> !q.isEmpty())
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.canvas = canvas;
         this.events = events;
+        this.metrics = metrics;
         this.queue = queue;
         this.codec = codec;
         this.tracker = tracker;

@@ -11,6 +11,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Worker threads for one Celery queue. Each thread takes one message at a time (no prefetch), so a free thread is the
@@ -40,7 +41,18 @@ class CeleryConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        if (!endpoint.getComponent().worker) {
+            // one switch for every consumer route, including ones an operator adds in YAML
+            log.info("celery:{} not consumed here: this node has no worker role", endpoint.getQueueName());
+            return;
+        }
+        if (!endpoint.getComponent().workerQueues.isEmpty()
+                && !endpoint.getComponent().workerQueues.contains(endpoint.getQueueName())) {
+            log.info("celery:{} not consumed here: not in clipflow.worker.queues", endpoint.getQueueName());
+            return;
+        }
         int n = endpoint.getConcurrency();
+        endpoint.getComponent().supervisor.consuming(endpoint.getQueueName(), n);
         workers = getEndpoint()
                 .getCamelContext()
                 .getExecutorServiceManager()
@@ -52,6 +64,7 @@ class CeleryConsumer extends DefaultConsumer {
 
     @Override
     protected void doStop() throws Exception {
+        endpoint.getComponent().supervisor.stoppedConsuming(endpoint.getQueueName());
         if (workers != null) {
             // loops see isRunAllowed() go false after their current poll; running tasks get the grace period, then
             // their FFmpeg is stopped and their messages go back to the queue
@@ -116,6 +129,7 @@ class CeleryConsumer extends DefaultConsumer {
         } catch (CeleryDecodeException e) {
             log.warn("celery:{} dead-lettered an undecodable message: {}", queueName, e.getMessage());
             c.queue.deadLetter(node, queueName, raw, e.getMessage(), 0, null, null);
+            c.metrics.deadLettered(null, queueName);
             return;
         }
         if (!taskNames.isEmpty() && !taskNames.contains(message.taskName())) {
@@ -124,6 +138,7 @@ class CeleryConsumer extends DefaultConsumer {
             log.warn("celery:{} dead-lettered task {}: {}", queueName, message.taskId(), reason);
             tracker.failed(message, "NotRegistered", reason, worker);
             c.queue.deadLetter(node, queueName, raw, reason, message.retries(), message.taskId(), message.taskName());
+            c.metrics.deadLettered(message.taskName(), queueName);
             return;
         }
         Instant now = c.clock.instant();
@@ -154,7 +169,14 @@ class CeleryConsumer extends DefaultConsumer {
             c.queue.ack(node, raw);
             return;
         }
-        run(c, raw, message, worker);
+        // every log line of the task's work names it; the video routes add video_id (VideoPipeline.videoId)
+        MDC.put("task_id", message.taskId());
+        try {
+            run(c, raw, message, worker);
+        } finally {
+            MDC.remove("task_id");
+            MDC.remove("video_id");
+        }
     }
 
     private void run(CeleryComponent c, String raw, CeleryMessage message, String worker) {
@@ -167,6 +189,7 @@ class CeleryConsumer extends DefaultConsumer {
             c.events.stage(message.taskId(), message.taskName(), "STARTED");
         }
         TaskSupervisor.Running running = c.supervisor.begin(message);
+        long startedNanos = System.nanoTime();
         Exchange exchange = createExchange(false);
         Throwable failure;
         Object body;
@@ -194,7 +217,10 @@ class CeleryConsumer extends DefaultConsumer {
             releaseExchange(exchange, false);
         }
         String node = c.nodeName;
+        Duration runtime = Duration.ofNanos(System.nanoTime() - startedNanos);
+        String task = message.taskName();
         if (failure == null) {
+            c.metrics.ended(task, queueName, "success", runtime);
             if (storeResult) {
                 tracker.succeeded(message, body, worker);
                 if (events) {
@@ -209,6 +235,7 @@ class CeleryConsumer extends DefaultConsumer {
         if (stop == TaskSupervisor.StopReason.SHUTDOWN) {
             String list = c.queue.listKey(queueName, message.priority());
             c.queue.handBack(node, raw, list, c.codec.encode(message.withRedelivered(true)));
+            c.metrics.ended(task, queueName, "handed_back", runtime);
             log.info("celery:{} handed task {} back to its queue for another node", queueName, message.taskId());
             return;
         }
@@ -222,6 +249,7 @@ class CeleryConsumer extends DefaultConsumer {
                 c.events.stage(message.taskId(), message.taskName(), "REVOKED");
             }
             c.queue.ack(node, raw);
+            c.metrics.ended(task, queueName, "revoked", runtime);
             return;
         }
         if (c.retry.willRetry(message.taskName(), message.retries(), failure)) {
@@ -233,6 +261,8 @@ class CeleryConsumer extends DefaultConsumer {
             if (events) {
                 c.events.error(message.taskId(), message.taskName(), reason, message.retries() + 1, false);
             }
+            c.metrics.ended(task, queueName, "retry", runtime);
+            c.metrics.retried(task, queueName);
             c.queue.delay(node, raw, c.queue.listKey(queueName, message.priority()), due, c.codec.encode(again));
             log.info(
                     "celery:{} task {} failed ({}); retry {}/{} at {}",
@@ -254,6 +284,8 @@ class CeleryConsumer extends DefaultConsumer {
                 ? "failed after " + (message.retries() + 1) + " attempts: " + reason
                 : type + ": " + reason;
         c.queue.deadLetter(node, queueName, raw, why, message.retries() + 1, message.taskId(), message.taskName());
+        c.metrics.ended(task, queueName, "failure", runtime);
+        c.metrics.deadLettered(task, queueName);
     }
 
     static String readable(Throwable t) {

@@ -28,6 +28,9 @@ class NodeLiveness implements SmartLifecycle {
     private final DeliveryProperties properties;
     private final String node;
     private final Clock clock;
+    private final TaskSupervisor supervisor;
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
+    private final java.util.Set<String> roles;
     private ScheduledExecutorService timers;
     private volatile boolean running;
 
@@ -36,7 +39,13 @@ class NodeLiveness implements SmartLifecycle {
             CeleryMessageCodec codec,
             DeliveryProperties properties,
             ClipflowProperties clipflow,
-            Clock clock) {
+            Clock clock,
+            TaskSupervisor supervisor,
+            com.fasterxml.jackson.databind.ObjectMapper json,
+            org.springframework.core.env.Environment env) {
+        this.supervisor = supervisor;
+        this.json = json;
+        this.roles = io.clipflow.config.NodeRoles.parse(env.getProperty("clipflow.roles", "web,worker,scheduler"));
         this.queue = queue;
         this.codec = codec;
         this.properties = properties;
@@ -111,13 +120,16 @@ class NodeLiveness implements SmartLifecycle {
         return moved;
     }
 
-    void recoverOrphans() {
+    /** Hands back dead nodes' unacked work; returns how many messages moved (also run by route schedule-orphans). */
+    int recoverOrphans() {
+        int total = 0;
         try {
             for (String other : queue.knownNodes()) {
                 if (other.equals(node) || queue.alive(other)) {
                     continue;
                 }
                 int moved = recover(other);
+                total += moved;
                 if (moved > 0) {
                     log.warn(
                             "node {} is gone (no heartbeat); handed back {} message(s) from its processing list",
@@ -129,16 +141,24 @@ class NodeLiveness implements SmartLifecycle {
         } catch (RuntimeException e) {
             log.warn("orphan check failed: {}", e.getMessage());
         }
+        return total;
     }
 
+    /**
+     * The heartbeat's value says what the node is and does, so any node can answer GET /api/ops/workers (Celery's
+     * inspect stats/active) from Redis alone: roles, consumer threads per queue, the tasks running now.
+     */
     private void beat() {
         try {
-            queue.heartbeat(
-                    node,
-                    properties.heartbeatTtl(),
-                    "{\"node\": \"" + node + "\", \"pid\": "
-                            + ProcessHandle.current().pid() + ", \"time\": \"" + clock.instant() + "\"}");
-        } catch (RuntimeException e) {
+            java.util.Map<String, Object> info = new java.util.LinkedHashMap<>();
+            info.put("node", node);
+            info.put("pid", ProcessHandle.current().pid());
+            info.put("time", clock.instant().toString());
+            info.put("roles", roles);
+            info.put("concurrency", new java.util.TreeMap<>(supervisor.concurrency()));
+            info.put("active", supervisor.active());
+            queue.heartbeat(node, properties.heartbeatTtl(), json.writeValueAsString(info));
+        } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
             log.warn("heartbeat of {} failed: {}", node, e.getMessage());
         }
     }

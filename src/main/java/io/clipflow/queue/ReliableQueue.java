@@ -108,6 +108,54 @@ public class ReliableQueue {
             """,
             Long.class);
 
+    /** Removes a queue's pending lists and its delayed members in one step; returns {pending, delayed}. */
+    private static final RedisScript<List> PURGE = RedisScript.of(
+            """
+            local pending = 0
+            for i = 1, #KEYS - 1 do
+              pending = pending + redis.call('LLEN', KEYS[i])
+              redis.call('DEL', KEYS[i])
+            end
+            local delayed = 0
+            for _, member in ipairs(redis.call('ZRANGE', KEYS[#KEYS], 0, -1)) do
+              local cut = string.find(member, '\\n', 1, true)
+              local list = cut and string.sub(member, 1, cut - 1) or ''
+              for i = 1, #KEYS - 1 do
+                if list == KEYS[i] then
+                  delayed = delayed + redis.call('ZREM', KEYS[#KEYS], member)
+                  break
+                end
+              end
+            end
+            return {pending, delayed}
+            """,
+            List.class);
+
+    /**
+     * Which of the task ids (ARGV) have a message in the lists (KEYS but the last) or the delayed set (last KEY); one
+     * pass over everything, for the outbox scan. The task id is the envelope's first {@code "id"} key (headers.id:
+     * the body before it is base64, and other keys ending in id, like root_id, do not match the quote before it).
+     */
+    private static final RedisScript<List> HOLDING = RedisScript.of(
+            """
+            local wanted = {}
+            for _, id in ipairs(ARGV) do wanted[id] = true end
+            local found = {}
+            local function check(v)
+              local id = string.match(v, '"id":%s*"([^"]+)"')
+              if id and wanted[id] then
+                wanted[id] = nil
+                found[#found + 1] = id
+              end
+            end
+            for i = 1, #KEYS - 1 do
+              for _, v in ipairs(redis.call('LRANGE', KEYS[i], 0, -1)) do check(v) end
+            end
+            for _, v in ipairs(redis.call('ZRANGE', KEYS[#KEYS], 0, -1)) do check(v) end
+            return found
+            """,
+            List.class);
+
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
     private final ObjectMapper json;
@@ -289,5 +337,120 @@ public class ReliableQueue {
     public long processingDepth(String node) {
         Long n = redis.opsForList().size(keys.processing(node));
         return n == null ? 0 : n;
+    }
+
+    /** One queue's list keys, plain list first then kombu's priority sub-lists. */
+    private List<String> listKeys(String queue) {
+        List<String> lists = new ArrayList<>(PRIORITY_STEPS.length);
+        for (int step : PRIORITY_STEPS) {
+            lists.add(listKey(queue, step));
+        }
+        return lists;
+    }
+
+    /** Pending messages per kombu priority step (0, 3, 6, 9). */
+    public Map<Integer, Long> pendingByPriority(String queue) {
+        Map<Integer, Long> counts = new LinkedHashMap<>();
+        for (int step : PRIORITY_STEPS) {
+            Long n = redis.opsForList().size(listKey(queue, step));
+            counts.put(step, n == null ? 0 : n);
+        }
+        return counts;
+    }
+
+    /** The oldest pending message of each priority list (the consuming end), raw, when there is one. */
+    public List<String> oldestPending(String queue) {
+        List<String> oldest = new ArrayList<>();
+        for (String list : listKeys(queue)) {
+            String raw = redis.opsForList().index(list, -1);
+            if (raw != null) {
+                oldest.add(raw);
+            }
+        }
+        return oldest;
+    }
+
+    /** Delayed (ETA, countdown, retry) messages counted by queue, over every queue. */
+    public Map<String, Long> delayedByQueue() {
+        Set<String> members = redis.opsForZSet().range(keys.delayed(), 0, -1);
+        Map<String, Long> counts = new LinkedHashMap<>();
+        if (members == null) {
+            return counts;
+        }
+        String head = keys.queue("");
+        for (String member : members) {
+            int cut = member.indexOf('\n');
+            if (cut < 0) {
+                continue;
+            }
+            String name = member.substring(0, cut);
+            name = name.startsWith(head) ? name.substring(head.length()) : name;
+            int sep = name.indexOf(CeleryMessageCodec.KOMBU_SEPARATOR);
+            counts.merge(sep < 0 ? name : name.substring(0, sep), 1L, Long::sum);
+        }
+        return counts;
+    }
+
+    public long deadCount(String queue) {
+        Long n = redis.opsForList().size(keys.dead(queue));
+        return n == null ? 0 : n;
+    }
+
+    /** Queues that ever had a message published here (kombu bindings), without the key prefix. */
+    public Set<String> boundQueues() {
+        Set<String> found = new java.util.TreeSet<>();
+        String head = keys.binding("");
+        try (var cursor = redis.scan(org.springframework.data.redis.core.ScanOptions.scanOptions()
+                .match(head + "*")
+                .count(500)
+                .build())) {
+            cursor.forEachRemaining(k -> found.add(k.substring(head.length())));
+        }
+        return found;
+    }
+
+    /** Like {@code celery purge}: drops a queue's pending and delayed messages atomically; returns {pending, delayed}. */
+    public long[] purge(String queue) {
+        List<String> scriptKeys = new ArrayList<>(listKeys(queue));
+        scriptKeys.add(keys.delayed());
+        List<?> counts = redis.execute(PURGE, scriptKeys);
+        if (counts == null || counts.size() < 2) {
+            return new long[] {0, 0};
+        }
+        return new long[] {((Number) counts.get(0)).longValue(), ((Number) counts.get(1)).longValue()};
+    }
+
+    /** Drops a queue's dead letters; returns how many. */
+    public long purgeDead(String queue) {
+        long n = deadCount(queue);
+        redis.delete(keys.dead(queue));
+        redis.opsForSet().remove(keys.deadQueues(), queue);
+        return n;
+    }
+
+    /**
+     * Which of {@code taskIds} still have a message anywhere they could run from: the queue's lists, any known node's
+     * processing list, or the delayed set. One script, one pass, however many ids.
+     */
+    public Set<String> holdingTasks(String queue, java.util.Collection<String> taskIds) {
+        if (taskIds.isEmpty()) {
+            return Set.of();
+        }
+        List<String> scriptKeys = new ArrayList<>(listKeys(queue));
+        for (String node : knownNodes()) {
+            scriptKeys.add(keys.processing(node));
+        }
+        scriptKeys.add(keys.delayed());
+        List<?> found = redis.execute(HOLDING, scriptKeys, taskIds.toArray());
+        Set<String> held = new java.util.HashSet<>();
+        if (found != null) {
+            found.forEach(id -> held.add(String.valueOf(id)));
+        }
+        return held;
+    }
+
+    /** Raw heartbeat value of a node, or null when it is dead. */
+    public String heartbeatOf(String node) {
+        return redis.opsForValue().get(keys.node(node));
     }
 }

@@ -39,6 +39,7 @@ public class TaskSupervisor implements DisposableBean {
         private final Thread thread;
         private final Duration soft;
         private final Duration hard;
+        private final java.time.Instant started = java.time.Instant.now();
         private volatile StopReason stop;
         private ScheduledFuture<?> softTimer;
         private ScheduledFuture<?> hardTimer;
@@ -120,6 +121,41 @@ public class TaskSupervisor implements DisposableBean {
 
     int runningCount() {
         return byTask.size();
+    }
+
+    /** Consumer threads per queue on this node, as started (for the heartbeat and GET /api/ops/workers). */
+    private final Map<String, Integer> consumers = new ConcurrentHashMap<>();
+
+    void consuming(String queue, int concurrency) {
+        consumers.put(queue, concurrency);
+    }
+
+    void stoppedConsuming(String queue) {
+        consumers.remove(queue);
+    }
+
+    public Map<String, Integer> concurrency() {
+        return Map.copyOf(consumers);
+    }
+
+    /** The tasks running on this node now, like {@code celery inspect active}. */
+    public java.util.List<Map<String, Object>> active() {
+        java.time.Instant now = java.time.Instant.now();
+        return byTask.values().stream()
+                .map(r -> {
+                    Map<String, Object> task = new java.util.LinkedHashMap<>();
+                    task.put("id", r.message.taskId());
+                    task.put("name", r.message.taskName());
+                    task.put("queue", r.message.queue());
+                    String args = String.valueOf(r.message.args());
+                    task.put("args", args.length() > 200 ? args.substring(0, 200) + "…" : args);
+                    task.put("started", r.started.toString());
+                    task.put(
+                            "runtime_seconds",
+                            java.time.Duration.between(r.started, now).toMillis() / 1000.0);
+                    return task;
+                })
+                .toList();
     }
 
     /**

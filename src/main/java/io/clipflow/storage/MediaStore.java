@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -28,10 +29,12 @@ public class MediaStore {
 
     private final Path root;
     private final Path incoming;
+    private final Path multipartTmp;
 
     public MediaStore(ClipflowProperties properties) {
         this.root = properties.mediaDir().toAbsolutePath().normalize();
         this.incoming = root.resolve(".incoming");
+        this.multipartTmp = properties.dataDir().resolve("tmp").toAbsolutePath().normalize();
         try {
             Files.createDirectories(incoming);
             Files.createDirectories(properties.dataDir().resolve("tmp"));
@@ -116,6 +119,57 @@ public class MediaStore {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Removes a video's whole folder (original and outputs); returns the bytes it held. */
+    public long deleteVideo(long videoId) {
+        Path dir = videoDir(videoId);
+        long bytes = sizeOf(dir);
+        deleteTree(dir);
+        return bytes;
+    }
+
+    /** Bytes of regular files under {@code dir} (0 when it does not exist). */
+    public static long sizeOf(Path dir) {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile)
+                    .mapToLong(p -> {
+                        try {
+                            return Files.size(p);
+                        } catch (IOException e) {
+                            return 0; // removed while walking
+                        }
+                    })
+                    .sum();
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Removes upload sessions abandoned before {@code before}: staged {@code .part} files and multipart spool files
+     * that no request will finish any more. Returns how many files were removed.
+     */
+    public int removeStaleUploads(java.time.Instant before) {
+        int removed = 0;
+        for (Path dir : List.of(incoming, multipartTmp)) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    if (Files.getLastModifiedTime(f).toInstant().isBefore(before) && Files.deleteIfExists(f)) {
+                        removed++;
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return removed;
     }
 
     public void deleteTree(Path dir) {

@@ -40,6 +40,39 @@ public class TaskTracker {
         this.clock = clock;
     }
 
+    /**
+     * Records a task this node ran itself outside any queue (a scheduled cleanup), finished, with its result stored in
+     * the result backend like any task's so {@code GET /api/tasks/<id>} shows what it did.
+     */
+    public String recordScheduled(String name, Map<String, Object> result) {
+        String taskId = java.util.UUID.randomUUID().toString();
+        Instant now = clock.instant();
+        tx.executeWithoutResult(s -> {
+            TaskRecord record = new TaskRecord(taskId, name, null, null, null, now);
+            record.moveTo(TaskState.STARTED, "scheduler", null, 0, now);
+            record.moveTo(TaskState.SUCCESS, "scheduler", null, 0, now);
+            records.save(record);
+        });
+        backend.store(CeleryResult.success(taskId, result));
+        return taskId;
+    }
+
+    /** Forgets finished tasks' history rows older than {@code before}; returns how many. */
+    public int deleteHistoryBefore(Instant before) {
+        Integer n = tx.execute(s -> records.deleteFinishedBefore(before));
+        return n == null ? 0 : n;
+    }
+
+    /** Counts, throughput, failure rate and runtime percentiles from the task history, like celery inspect stats. */
+    public TaskStats stats() {
+        Instant now = clock.instant();
+        return tx.execute(s -> TaskStats.of(
+                records.countByState(),
+                records.countFinishedSince(now.minus(java.time.Duration.ofMinutes(1))),
+                records.countFinishedSince(now.minus(java.time.Duration.ofHours(1))),
+                records.runtimesSince(now.minus(java.time.Duration.ofDays(1)))));
+    }
+
     /** Records a task this node is about to send, so its owner can see it before any worker does. */
     public void queued(String taskId, String name, String queue, Long ownerId, Long videoId) {
         records.save(new TaskRecord(taskId, name, queue, ownerId, videoId, clock.instant()));

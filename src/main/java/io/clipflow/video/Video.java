@@ -108,6 +108,22 @@ public class Video {
         updatedAt = now;
     }
 
+    /** Still in the same status, but handed to the queue again (the outbox scan): the grace period starts over. */
+    void requeued(Instant now) {
+        if (status != VideoStatus.QUEUED) {
+            moveTo(VideoStatus.QUEUED, now);
+        }
+        updatedAt = now;
+    }
+
+    /** The files of a deleted video are gone (cleanup); the row stays as a record that it existed. */
+    void mediaRemoved() {
+        this.sourcePath = null;
+        this.thumbnailPath = null;
+        this.masterPlaylistPath = null;
+        this.renditions.clear();
+    }
+
     void sourcePath(String relative) {
         this.sourcePath = relative;
     }

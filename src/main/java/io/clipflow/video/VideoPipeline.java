@@ -48,6 +48,7 @@ public class VideoPipeline {
     private final VideoProperties properties;
     private final TaskSupervisor supervisor;
     private final VideoEvents events;
+    private final io.clipflow.media.TranscodeMetrics transcodeMetrics;
 
     VideoPipeline(
             VideoService videos,
@@ -59,7 +60,9 @@ public class VideoPipeline {
             LeaseLockRepository videoLock,
             VideoProperties properties,
             TaskSupervisor supervisor,
-            VideoEvents events) {
+            VideoEvents events,
+            io.clipflow.media.TranscodeMetrics transcodeMetrics) {
+        this.transcodeMetrics = transcodeMetrics;
         this.supervisor = supervisor;
         this.videos = videos;
         this.probe = probe;
@@ -103,9 +106,11 @@ public class VideoPipeline {
         List<Object> args = message.args();
         Object first = args.isEmpty() ? message.kwargs().get("video_id") : args.get(0);
         if (first instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.longValue() > 0) {
+            org.slf4j.MDC.put("video_id", Long.toString(n.longValue()));
             return n.longValue();
         }
         if (first instanceof String s && s.matches("[1-9][0-9]{0,18}")) {
+            org.slf4j.MDC.put("video_id", s);
             return Long.parseLong(s);
         }
         throw new IllegalArgumentException(message.taskName() + " expects [video_id] (a positive integer), got args "
@@ -179,7 +184,8 @@ public class VideoPipeline {
             @Variable("taskId") String taskId,
             @Variable("source") Path source,
             @Variable("probe") ProbeResult probed) {
-        return ladder.transcode(source, store.hlsDir(videoId), probed, fraction -> {
+        long started = System.nanoTime();
+        HlsOutput output = ladder.transcode(source, store.hlsDir(videoId), probed, fraction -> {
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("video_id", videoId);
             meta.put("stage", "transcode");
@@ -187,6 +193,8 @@ public class VideoPipeline {
             tracker.progress(taskId, meta);
             events.progress(videoId, taskId, fraction, probed.durationSeconds());
         });
+        transcodeMetrics.transcoded(probed.durationSeconds(), java.time.Duration.ofNanos(System.nanoTime() - started));
+        return output;
     }
 
     /** video-process: READY with the ladder; returns the task's result. */

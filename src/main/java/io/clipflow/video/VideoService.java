@@ -56,6 +56,42 @@ public class VideoService {
         tracker.queued(call.taskId(), call.name(), properties.queue(), video.getOwnerId(), videoId);
     }
 
+    /**
+     * Outbox scan: ids of unfinished videos not touched since {@code before}, row-locked until the caller's transaction
+     * ends (propagation MANDATORY: the claim is worthless outside one).
+     */
+    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+    public List<Long> claimUnfinished(java.time.Instant before, int limit) {
+        return videos.claimUnfinished(before, limit);
+    }
+
+    /** Outbox scan: the video's message was lost; it is QUEUED again under a new task, recorded before publishing. */
+    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+    public void requeued(long videoId, TaskCall call) {
+        Video video = get(videoId);
+        video.requeued(clock.instant());
+        video.taskId(call.taskId());
+        tracker.queued(call.taskId(), call.name(), properties.queue(), video.getOwnerId(), videoId);
+    }
+
+    /** Cleanup: deleted videos that still have files and were deleted before {@code before}, row-locked. */
+    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+    public List<Long> claimDeletedWithMedia(java.time.Instant before, int limit) {
+        return videos.claimDeletedWithMedia(before, limit);
+    }
+
+    /** Cleanup: removes a deleted video's folder and forgets its paths; returns the bytes freed. */
+    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+    public long removeMedia(long videoId) {
+        Video video = get(videoId);
+        if (video.getStatus() != VideoStatus.DELETED) {
+            throw new IllegalStateException("video " + videoId + " is not deleted");
+        }
+        long bytes = store.deleteVideo(videoId);
+        video.mediaRemoved();
+        return bytes;
+    }
+
     /** PROCESSING, outputs of an earlier run cleared; returns the original's path. */
     @Transactional
     public java.nio.file.Path start(long videoId, String taskId) {

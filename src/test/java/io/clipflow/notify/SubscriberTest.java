@@ -84,6 +84,12 @@ class SubscriberTest {
     }
 
     private static final class RecordingSink implements Sink {
+
+        @Override
+        public String transport() {
+            return "test";
+        }
+
         final List<String> sent = new CopyOnWriteArrayList<>();
         final CountDownLatch blockUntil;
         volatile String closedWith;

@@ -59,6 +59,9 @@ class DeliveryIT extends IntegrationTestBase {
     NodeLiveness liveness;
 
     @Autowired
+    TaskSupervisor supervisor;
+
+    @Autowired
     ClipflowProperties properties;
 
     String send(String task, List<?> args, Map<String, ?> kwargs, TaskOptions options) {
@@ -340,7 +343,10 @@ class DeliveryIT extends IntegrationTestBase {
                         Duration.ofSeconds(1),
                         Duration.ofDays(1)),
                 new ClipflowProperties(properties.dataDir(), self, properties.redis()),
-                java.time.Clock.systemUTC());
+                java.time.Clock.systemUTC(),
+                supervisor,
+                new com.fasterxml.jackson.databind.ObjectMapper(),
+                new org.springframework.mock.env.MockEnvironment());
         restarted.start();
         try {
             assertThat(redis.opsForList().size(keys.processing(self))).isZero();

@@ -1,0 +1,58 @@
+package io.clipflow.queue;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import org.springframework.stereotype.Component;
+
+/**
+ * Task meters (Micrometer conventions; Prometheus renders {@code clipflow.tasks.runtime} as
+ * {@code clipflow_tasks_runtime_seconds_*}): runtime histograms per task, endings by outcome, retries, dead letters.
+ */
+@Component
+public class TaskMetrics {
+
+    private final MeterRegistry registry;
+
+    TaskMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** A task ran to an end on this node: success, failure, retry, revoked or handed_back. */
+    void ended(String task, String queue, String outcome, Duration runtime) {
+        Timer.builder("clipflow.tasks.runtime")
+                .description("Wall time of one task run on a worker")
+                .tag("task", task)
+                .tag("queue", queue)
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(runtime);
+        Counter.builder("clipflow.tasks")
+                .description("Task runs by outcome")
+                .tag("task", task)
+                .tag("queue", queue)
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+    }
+
+    void retried(String task, String queue) {
+        Counter.builder("clipflow.tasks.retries")
+                .description("Failed runs that will run again")
+                .tag("task", task)
+                .tag("queue", queue)
+                .register(registry)
+                .increment();
+    }
+
+    void deadLettered(String task, String queue) {
+        Counter.builder("clipflow.dead.letters")
+                .description("Messages moved to a dead-letter list")
+                .tag("task", task == null ? "unknown" : task)
+                .tag("queue", queue)
+                .register(registry)
+                .increment();
+    }
+}

@@ -1,0 +1,197 @@
+package io.clipflow.schedule;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clipflow.config.RedisKeys;
+import io.clipflow.queue.ReliableQueue;
+import io.clipflow.queue.TaskRegistry;
+import io.clipflow.storage.MediaStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Route schedule-monitoring: once a minute, disk use of the media root, the host's disk and network bytes since the
+ * previous snapshot (the seeds' system_disk_read_bytes_task and friends) and every queue's depth, kept as JSON in the
+ * Redis cache namespace ({@code clipflow:cache:monitoring}) with a TTL. Every node exposes the latest snapshot as
+ * {@code clipflow.monitoring.*} gauges, whichever node took it.
+ */
+@Component("monitoringSnapshot")
+public class MonitoringSnapshot {
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+    private final StringRedisTemplate redis;
+    private final RedisKeys keys;
+    private final ObjectMapper json;
+    private final ReliableQueue queue;
+    private final TaskRegistry registry;
+    private final MediaStore store;
+    private final ScheduleProperties properties;
+    private final Clock clock;
+    private final Path proc;
+    private final Path sysBlock;
+    private volatile CachedSnapshot cached = new CachedSnapshot(Map.of(), System.nanoTime() - 10_000_000_000L);
+
+    MonitoringSnapshot(
+            StringRedisTemplate redis,
+            RedisKeys keys,
+            ObjectMapper json,
+            ReliableQueue queue,
+            TaskRegistry registry,
+            MediaStore store,
+            ScheduleProperties properties,
+            Clock clock,
+            MeterRegistry meters) {
+        this.redis = redis;
+        this.keys = keys;
+        this.json = json;
+        this.queue = queue;
+        this.registry = registry;
+        this.store = store;
+        this.properties = properties;
+        this.clock = clock;
+        this.proc = Path.of("/proc");
+        this.sysBlock = Path.of("/sys/block");
+        gauge(meters, "clipflow.monitoring.media.used", "bytes", "Bytes under the media root", s -> number(
+                        s, "media_used_bytes")
+                .doubleValue());
+        gauge(
+                meters,
+                "clipflow.monitoring.disk.read",
+                "bytes",
+                "Host disk bytes read between the last two snapshots",
+                s -> number(s, "disk_read_bytes").doubleValue());
+        gauge(
+                meters,
+                "clipflow.monitoring.disk.written",
+                "bytes",
+                "Host disk bytes written between the last two snapshots",
+                s -> number(s, "disk_written_bytes").doubleValue());
+        gauge(
+                meters,
+                "clipflow.monitoring.network.received",
+                "bytes",
+                "Host network bytes received between the last two snapshots",
+                s -> number(s, "net_received_bytes").doubleValue());
+        gauge(
+                meters,
+                "clipflow.monitoring.network.sent",
+                "bytes",
+                "Host network bytes sent between the last two snapshots",
+                s -> number(s, "net_sent_bytes").doubleValue());
+    }
+
+    /** Takes one snapshot and stores it; the reply is the snapshot. */
+    public Map<String, Object> take() {
+        SystemCounters now = SystemCounters.read(proc, sysBlock);
+        String countersKey = keys.cache("monitoring:counters");
+        SystemCounters since = now;
+        Map<String, Object> previous = read(countersKey);
+        if (!previous.isEmpty()) {
+            since = now.since(new SystemCounters(
+                    number(previous, "disk_read_bytes").longValue(),
+                    number(previous, "disk_written_bytes").longValue(),
+                    number(previous, "net_received_bytes").longValue(),
+                    number(previous, "net_sent_bytes").longValue()));
+        }
+        write(countersKey, counters(now));
+        Map<String, Object> snapshot = new LinkedHashMap<>();
+        snapshot.put("time", clock.instant().toString());
+        snapshot.put("since_previous", !previous.isEmpty());
+        snapshot.put("media_used_bytes", MediaStore.sizeOf(store.root()));
+        snapshot.put("media_free_bytes", store.root().toFile().getUsableSpace());
+        snapshot.putAll(counters(since));
+        Map<String, Long> depths = new TreeMap<>();
+        for (String q : knownQueues()) {
+            depths.put(
+                    q,
+                    queue.pendingByPriority(q).values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum());
+        }
+        snapshot.put("queue_depths", depths);
+        write(keys.cache("monitoring"), snapshot);
+        cached = new CachedSnapshot(snapshot, System.nanoTime());
+        return snapshot;
+    }
+
+    /** The latest snapshot from any node, or empty when none is younger than its TTL. */
+    public Map<String, Object> latest() {
+        CachedSnapshot c = cached;
+        if (System.nanoTime() - c.readNanos() < 5_000_000_000L) {
+            return c.snapshot();
+        }
+        Map<String, Object> snapshot;
+        try {
+            snapshot = read(keys.cache("monitoring"));
+        } catch (RuntimeException e) {
+            snapshot = c.snapshot(); // Redis down: the gauges keep their last value
+        }
+        cached = new CachedSnapshot(snapshot, System.nanoTime());
+        return snapshot;
+    }
+
+    private java.util.Set<String> knownQueues() {
+        java.util.Set<String> queues = new TreeSet<>();
+        registry.all().values().forEach(e -> queues.add(e.queue()));
+        queues.addAll(queue.boundQueues());
+        return queues;
+    }
+
+    private static Map<String, Object> counters(SystemCounters c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("disk_read_bytes", c.diskReadBytes());
+        m.put("disk_written_bytes", c.diskWrittenBytes());
+        m.put("net_received_bytes", c.netReceivedBytes());
+        m.put("net_sent_bytes", c.netSentBytes());
+        return m;
+    }
+
+    private Map<String, Object> read(String key) {
+        String raw = redis.opsForValue().get(key);
+        if (raw == null) {
+            return Map.of();
+        }
+        try {
+            return json.readValue(raw, MAP);
+        } catch (JsonProcessingException e) {
+            return Map.of();
+        }
+    }
+
+    private void write(String key, Map<String, Object> value) {
+        try {
+            redis.opsForValue().set(key, json.writeValueAsString(value), properties.monitoringTtl());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Number number(Map<String, Object> m, String name) {
+        return m.get(name) instanceof Number n ? n : 0;
+    }
+
+    private void gauge(
+            MeterRegistry meters,
+            String name,
+            String unit,
+            String description,
+            ToDoubleFunction<Map<String, Object>> f) {
+        Gauge.builder(name, this, s -> f.applyAsDouble(s.latest()))
+                .baseUnit(unit)
+                .description(description)
+                .register(meters);
+    }
+
+    private record CachedSnapshot(Map<String, Object> snapshot, long readNanos) {}
+}

@@ -1,0 +1,1 @@
+-- H2 (embedded mode) needs nothing beyond db/migration: Quartz keeps its triggers in memory there.
