@@ -7,10 +7,9 @@ import io.clipflow.config.ClipflowProperties;
 import io.clipflow.config.RedisKeys;
 import io.clipflow.security.Role;
 import io.clipflow.testsupport.ApiClient;
+import io.clipflow.testsupport.AppNode;
 import io.clipflow.testsupport.Clips;
 import io.clipflow.testsupport.IntegrationTestBase;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +56,7 @@ class WorkerCrashIT extends IntegrationTestBase {
     @Autowired
     Environment env;
 
-    Process nodeA;
+    AppNode nodeA;
     String nodeAName;
     /** Alice on node A (uploads go there) and on node B (this context; still up after A dies). */
     ApiClient aliceOnA;
@@ -74,50 +73,29 @@ class WorkerCrashIT extends IntegrationTestBase {
         camel.getRouteController().stopRoute("video-process");
         alice = newUser(Role.USER);
         nodeAName = "crash-a-" + UUID.randomUUID().toString().substring(0, 8);
-        int port = freePort();
-        Path jar = Path.of("target", "clipflow.jar");
-        assertThat(jar).as("the packaged jar (failsafe runs after package)").exists();
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx384m",
-                "-jar",
-                jar.toString(),
-                "--server.port=" + port,
-                "--clipflow.data-dir=" + properties.dataDir(),
-                "--spring.data.redis.url=" + env.getProperty("spring.data.redis.url"),
-                "--clipflow.redis.embedded=never",
-                "--clipflow.redis.key-prefix=" + properties.redis().keyPrefix(),
-                "--clipflow.node-name=" + nodeAName,
-                "--camel.main.routes-reload-enabled=false",
-                "--clipflow.delivery.heartbeat-interval=500ms",
-                "--clipflow.delivery.heartbeat-ttl=2s",
-                "--clipflow.delivery.shutdown-grace=1s",
-                "--clipflow.lock.lease=2s",
-                // slower x264 so the job is surely mid-transcode when the test strikes
-                "--clipflow.media.preset=medium"));
-        nodeA = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(properties.dataDir().resolve(nodeAName + ".log").toFile())
-                .start();
-        ApiClient probe = new ApiClient("http://127.0.0.1:" + port, alice.token(), alice.userId());
-        Awaitility.await().atMost(SLOW).pollInterval(Duration.ofMillis(500)).until(() -> {
-            assertThat(nodeA.isAlive())
-                    .as("node A exited; see " + nodeAName + ".log")
-                    .isTrue();
-            try {
-                return probe.get("/actuator/health").status() == 200;
-            } catch (RuntimeException e) {
-                return false;
-            }
-        });
-        aliceOnA = probe;
+        nodeA = AppNode.start(
+                        nodeAName,
+                        properties.dataDir(),
+                        "384m",
+                        List.of(
+                                "--clipflow.data-dir=" + properties.dataDir(),
+                                "--spring.data.redis.url=" + env.getProperty("spring.data.redis.url"),
+                                "--clipflow.redis.key-prefix="
+                                        + properties.redis().keyPrefix(),
+                                "--clipflow.delivery.heartbeat-interval=500ms",
+                                "--clipflow.delivery.heartbeat-ttl=2s",
+                                "--clipflow.delivery.shutdown-grace=1s",
+                                "--clipflow.lock.lease=2s",
+                                // slower x264 so the job is surely mid-transcode when the test strikes
+                                "--clipflow.media.preset=medium"))
+                .awaitHealthy(SLOW);
+        aliceOnA = nodeA.client(alice.token(), alice.userId());
     }
 
     @AfterEach
     void stopNodeA() throws Exception {
-        if (nodeA != null && nodeA.isAlive()) {
-            nodeA.descendants().forEach(ProcessHandle::destroyForcibly);
-            nodeA.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        if (nodeA != null) {
+            nodeA.close();
         }
         if (!camel.getRouteController().getRouteStatus("video-process").isStarted()) {
             camel.getRouteController().startRoute("video-process");
@@ -130,9 +108,7 @@ class WorkerCrashIT extends IntegrationTestBase {
         String taskId = alice.get("/api/videos/" + id).json().path("task_id").asText();
         List<ProcessHandle> ffmpeg = awaitTranscodeOnNodeA();
 
-        // the machine dies: the JVM and its children, no shutdown hooks
-        nodeA.descendants().forEach(ProcessHandle::destroyForcibly);
-        nodeA.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        nodeA.kill();
         assertThat(redis.opsForList().range(keys.processing(nodeAName), 0, -1))
                 .as("unacked on the dead node")
                 .anyMatch(m -> m.contains(taskId));
@@ -156,8 +132,10 @@ class WorkerCrashIT extends IntegrationTestBase {
         String taskId = alice.get("/api/videos/" + id).json().path("task_id").asText();
         List<ProcessHandle> ffmpeg = awaitTranscodeOnNodeA();
 
-        nodeA.destroy(); // SIGTERM: graceful shutdown with a 1 s grace
-        assertThat(nodeA.waitFor(60, TimeUnit.SECONDS)).as("node A stopped").isTrue();
+        nodeA.process().destroy(); // SIGTERM: graceful shutdown with a 1 s grace
+        assertThat(nodeA.process().waitFor(60, TimeUnit.SECONDS))
+                .as("node A stopped")
+                .isTrue();
         assertThat(ffmpeg).noneMatch(ProcessHandle::isAlive);
         assertThat(redis.opsForList().size(keys.processing(nodeAName))).isZero();
         List<String> queued = redis.opsForList().range(keys.queue("video"), 0, -1);
@@ -179,7 +157,8 @@ class WorkerCrashIT extends IntegrationTestBase {
         List<ProcessHandle> found = new ArrayList<>();
         Awaitility.await().atMost(SLOW).pollInterval(Duration.ofMillis(100)).until(() -> {
             found.clear();
-            nodeA.descendants()
+            nodeA.process()
+                    .descendants()
                     .filter(p -> p.info()
                             .arguments()
                             .map(a -> String.join(" ", a).contains("filter_complex"))
@@ -188,11 +167,5 @@ class WorkerCrashIT extends IntegrationTestBase {
             return !found.isEmpty();
         });
         return List.copyOf(found);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clipflow.config.ClipflowProperties;
 import io.clipflow.config.RedisKeys;
-import io.clipflow.testsupport.ApiClient;
+import io.clipflow.testsupport.AppNode;
 import io.clipflow.testsupport.IntegrationTestBase;
 import io.clipflow.testsupport.Postgres;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -17,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +70,7 @@ class ClusteredSchedulerIT extends IntegrationTestBase {
     @Autowired
     CamelContext camel;
 
-    final List<Process> nodes = new ArrayList<>();
+    final List<AppNode> nodes = new ArrayList<>();
 
     @DynamicPropertySource
     static void postgres(DynamicPropertyRegistry registry) {
@@ -91,8 +89,8 @@ class ClusteredSchedulerIT extends IntegrationTestBase {
 
     @AfterEach
     void stopNodes() throws Exception {
-        for (Process p : nodes) {
-            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        for (AppNode node : nodes) {
+            node.close();
         }
     }
 
@@ -106,10 +104,10 @@ class ClusteredSchedulerIT extends IntegrationTestBase {
         camel.getRouteController().stopRoute("video-process");
         String a = "cluster-a-" + UUID.randomUUID().toString().substring(0, 8);
         String b = "cluster-b-" + UUID.randomUUID().toString().substring(0, 8);
-        Process nodeA = start(a);
-        Process nodeB = start(b);
-        awaitHealthy(nodeA, a);
-        awaitHealthy(nodeB, b);
+        // one after the other, as a rolling deploy does: two nodes creating the Quartz jobs of an empty store at the
+        // same instant race on its primary keys and the loser fails to start (known issue, see README)
+        AppNode nodeA = start(a).awaitHealthy(START);
+        AppNode nodeB = start(b).awaitHealthy(START);
 
         // both up: every firing once, on one of them
         Instant bothUp = Instant.now();
@@ -137,7 +135,7 @@ class ClusteredSchedulerIT extends IntegrationTestBase {
         List<ScheduleRuns.Run> all = runs.runs("pending-scan");
         String firing = all.get(all.size() - 1).node();
         String survivor = firing.equals(a) ? b : a;
-        Process stopping = firing.equals(a) ? nodeA : nodeB;
+        Process stopping = (firing.equals(a) ? nodeA : nodeB).process();
         stopping.destroy();
         assertThat(stopping.waitFor(60, TimeUnit.SECONDS)).isTrue();
         Instant stopped = Instant.now();
@@ -182,60 +180,25 @@ class ClusteredSchedulerIT extends IntegrationTestBase {
         return jdbc.queryForObject("select task_id from video where id = ?", String.class, id);
     }
 
-    private Process start(String name) throws IOException {
-        Path jar = Path.of("target", "clipflow.jar");
-        assertThat(jar).as("the packaged jar (failsafe runs after package)").exists();
-        int port = freePort();
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx320m",
-                "-XX:TieredStopAtLevel=1",
-                "-jar",
-                jar.toAbsolutePath().toString(),
-                "--spring.profiles.active=postgres",
-                "--server.port=" + port,
-                "--clipflow.roles=scheduler",
-                "--clipflow.data-dir=" + properties.dataDir().resolve(name),
-                "--spring.datasource.url=" + Postgres.URL + "?currentSchema=" + SCHEMA,
-                "--spring.datasource.username=" + Postgres.USER,
-                "--spring.datasource.password=",
-                "--spring.flyway.schemas=" + SCHEMA,
-                "--spring.data.redis.url=" + env.getProperty("spring.data.redis.url"),
-                "--clipflow.redis.embedded=never",
-                "--clipflow.redis.key-prefix=" + properties.redis().keyPrefix(),
-                "--clipflow.node-name=" + name,
-                "--camel.main.routes-reload-enabled=false",
-                "--clipflow.schedule.pending-scan-cron=0/1 * * * * ?",
-                "--clipflow.schedule.pending-grace=1s",
-                "--spring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval=1000"));
-        Process p = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(properties.dataDir().resolve(name + ".log").toFile())
-                .start();
-        nodes.add(p);
-        ports.put(p, port);
-        return p;
-    }
-
-    final Map<Process, Integer> ports = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private void awaitHealthy(Process p, String name) {
-        ApiClient probe = new ApiClient("http://127.0.0.1:" + ports.get(p), null, -1);
-        Awaitility.await().atMost(START).pollInterval(Duration.ofMillis(500)).until(() -> {
-            assertThat(p.isAlive())
-                    .as("node " + name + " exited; see " + properties.dataDir().resolve(name + ".log"))
-                    .isTrue();
-            try {
-                return probe.get("/actuator/health").status() == 200;
-            } catch (RuntimeException e) {
-                return false;
-            }
-        });
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private AppNode start(String name) {
+        AppNode node = AppNode.start(
+                name,
+                properties.dataDir(),
+                "320m",
+                List.of(
+                        "--spring.profiles.active=postgres",
+                        "--clipflow.roles=scheduler",
+                        "--clipflow.data-dir=" + properties.dataDir().resolve(name),
+                        "--spring.datasource.url=" + Postgres.URL + "?currentSchema=" + SCHEMA,
+                        "--spring.datasource.username=" + Postgres.USER,
+                        "--spring.datasource.password=",
+                        "--spring.flyway.schemas=" + SCHEMA,
+                        "--spring.data.redis.url=" + env.getProperty("spring.data.redis.url"),
+                        "--clipflow.redis.key-prefix=" + properties.redis().keyPrefix(),
+                        "--clipflow.schedule.pending-scan-cron=0/1 * * * * ?",
+                        "--clipflow.schedule.pending-grace=1s",
+                        "--spring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval=1000"));
+        nodes.add(node);
+        return node;
     }
 }
