@@ -1,7 +1,6 @@
 package io.clipflow.media;
 
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotEmpty;
 import java.time.Duration;
 import java.util.List;
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -28,49 +27,32 @@ public record ProbeLimitsProperties(
         @DefaultValue("4096") @Min(16) int maxHeight,
         @DefaultValue("120") @Min(1) double maxFrameRate,
         @DefaultValue("8") @Min(1) int maxStreams,
-        @DefaultValue({
-                    "mov",
-                    "matroska",
-                    "avi",
-                    "mpeg",
-                    "mpegts",
-                    "flv",
-                    "asf",
-                    "ogg",
-                    "h264",
-                    "hevc",
-                    "m4v",
-                    "mpegvideo",
-                    "dv",
-                    "mxf",
-                    "3gp"
-                })
-                @NotEmpty
-                List<String> formats) {
+        List<String> formats) {
+
+    /** Container demuxers ffprobe may open when {@code formats} is not configured. */
+    public static final List<String> DEFAULT_FORMATS = List.of(
+            "mov",
+            "matroska",
+            "avi",
+            "mpeg",
+            "mpegts",
+            "flv",
+            "asf",
+            "ogg",
+            "h264",
+            "hevc",
+            "m4v",
+            "mpegvideo",
+            "dv",
+            "mxf",
+            "3gp");
+
+    public ProbeLimitsProperties {
+        formats = formats == null || formats.isEmpty() ? DEFAULT_FORMATS : List.copyOf(formats);
+    }
 
     /** The values Spring binds when nothing is configured; for code and tests that run without Spring. */
     public static ProbeLimitsProperties defaults() {
-        return new ProbeLimitsProperties(
-                Duration.ofHours(4),
-                4096,
-                4096,
-                120,
-                8,
-                List.of(
-                        "mov",
-                        "matroska",
-                        "avi",
-                        "mpeg",
-                        "mpegts",
-                        "flv",
-                        "asf",
-                        "ogg",
-                        "h264",
-                        "hevc",
-                        "m4v",
-                        "mpegvideo",
-                        "dv",
-                        "mxf",
-                        "3gp"));
+        return new ProbeLimitsProperties(Duration.ofHours(4), 4096, 4096, 120, 8, DEFAULT_FORMATS);
     }
 }

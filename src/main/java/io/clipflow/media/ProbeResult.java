@@ -33,32 +33,6 @@ public record ProbeResult(
         int codedHeight,
         int streamCount) {
 
-    /** Without the coded size and stream count (taken as the displayed size and two streams). */
-    public ProbeResult(
-            double durationSeconds,
-            int width,
-            int height,
-            String videoCodec,
-            String audioCodec,
-            double frameRate,
-            long bitRate,
-            long sizeBytes,
-            String formatName) {
-        this(
-                durationSeconds,
-                width,
-                height,
-                videoCodec,
-                audioCodec,
-                frameRate,
-                bitRate,
-                sizeBytes,
-                formatName,
-                width,
-                height,
-                audioCodec == null ? 1 : 2);
-    }
-
     public boolean hasAudio() {
         return audioCodec != null;
     }

@@ -27,20 +27,21 @@ public record TaskSettings(
         Duration softTimeLimit,
         Duration timeLimit,
         List<String> retryFor,
-        @DefaultValue({
-                    "NotAVideoException",
-                    "IllegalArgumentException",
-                    "VideoNotFoundException",
-                    "IllegalVideoTransitionException",
-                    "TimeLimitExceeded",
-                    "TaskRevokedError"
-                })
-                List<String> dontRetryFor,
+        List<String> dontRetryFor,
         String queue) {
+
+    /** Failures that retrying cannot fix: bad input, a missing subject, the hard limit, a revoke. */
+    public static final List<String> DEFAULT_DONT_RETRY_FOR = List.of(
+            "NotAVideoException",
+            "IllegalArgumentException",
+            "VideoNotFoundException",
+            "IllegalVideoTransitionException",
+            "TimeLimitExceeded",
+            "TaskRevokedError");
 
     public TaskSettings {
         retryFor = retryFor == null ? List.of() : List.copyOf(retryFor);
-        dontRetryFor = dontRetryFor == null ? List.of() : List.copyOf(dontRetryFor);
+        dontRetryFor = dontRetryFor == null ? DEFAULT_DONT_RETRY_FOR : List.copyOf(dontRetryFor);
     }
 
     public static TaskSettings defaults() {
@@ -52,13 +53,7 @@ public record TaskSettings(
                 null,
                 null,
                 List.of(),
-                List.of(
-                        "NotAVideoException",
-                        "IllegalArgumentException",
-                        "VideoNotFoundException",
-                        "IllegalVideoTransitionException",
-                        "TimeLimitExceeded",
-                        "TaskRevokedError"),
+                DEFAULT_DONT_RETRY_FOR,
                 null);
     }
 }

@@ -15,7 +15,19 @@ class HlsLadderPlanTest {
             MediaProperties.defaults());
 
     static ProbeResult source(int width, int height, boolean audio) {
-        return new ProbeResult(3.0, width, height, "h264", audio ? "aac" : null, 25, 1_000_000, 400_000, "mov,mp4");
+        return new ProbeResult(
+                3.0,
+                width,
+                height,
+                "h264",
+                audio ? "aac" : null,
+                25,
+                1_000_000,
+                400_000,
+                "mov,mp4",
+                width,
+                height,
+                audio ? 2 : 1);
     }
 
     @Test

@@ -37,16 +37,8 @@ public final class Clips {
         }
         Path out = dir.resolve(name);
         String duration = String.format(Locale.ROOT, "%.3f", seconds);
-        List<String> argv = new ArrayList<>(List.of(
-                "ffmpeg",
-                "-nostdin",
-                "-hide_banner",
-                "-v",
-                "error",
-                "-f",
-                "lavfi",
-                "-i",
-                "testsrc2=size=%dx%d:rate=25:duration=%s".formatted(width, height, duration)));
+        List<String> argv =
+                ffmpegFromLavfi("testsrc2=size=%dx%d:rate=25:duration=%s".formatted(width, height, duration));
         if (withAudio) {
             argv.addAll(List.of("-f", "lavfi", "-i", "sine=frequency=440:duration=" + duration));
         }
@@ -77,26 +69,9 @@ public final class Clips {
      */
     public static Path bomb(Path dir, String name, int size) {
         Path out = dir.resolve(name);
-        run(List.of(
-                "ffmpeg",
-                "-nostdin",
-                "-hide_banner",
-                "-v",
-                "error",
-                "-f",
-                "lavfi",
-                "-i",
-                "color=black:s=%dx%d:r=25:d=0.04".formatted(size, size),
-                "-frames:v",
-                "1",
-                "-pix_fmt",
-                "monob",
-                "-c:v",
-                "png",
-                "-f",
-                "mov",
-                "-y",
-                out.toString()));
+        List<String> argv = ffmpegFromLavfi("color=black:s=%dx%d:r=25:d=0.04".formatted(size, size));
+        argv.addAll(List.of("-frames:v", "1", "-pix_fmt", "monob", "-c:v", "png", "-f", "mov", "-y", out.toString()));
+        run(argv);
         return out;
     }
 
@@ -104,16 +79,7 @@ public final class Clips {
     public static Path custom(Path dir, String name, int fps, double seconds, int audioStreams) {
         Path out = dir.resolve(name);
         String duration = String.format(Locale.ROOT, "%.3f", seconds);
-        List<String> argv = new ArrayList<>(List.of(
-                "ffmpeg",
-                "-nostdin",
-                "-hide_banner",
-                "-v",
-                "error",
-                "-f",
-                "lavfi",
-                "-i",
-                "testsrc2=size=64x64:rate=%d:duration=%s".formatted(fps, duration)));
+        List<String> argv = ffmpegFromLavfi("testsrc2=size=64x64:rate=%d:duration=%s".formatted(fps, duration));
         if (audioStreams > 0) {
             argv.addAll(List.of("-f", "lavfi", "-i", "sine=duration=" + duration));
         }
@@ -128,6 +94,12 @@ public final class Clips {
         argv.addAll(List.of("-f", "mp4", "-y", out.toString()));
         run(argv);
         return out;
+    }
+
+    /** A quiet ffmpeg command line reading a lavfi source; callers append inputs, codecs and the output. */
+    private static List<String> ffmpegFromLavfi(String source) {
+        return new ArrayList<>(
+                List.of("ffmpeg", "-nostdin", "-hide_banner", "-v", "error", "-f", "lavfi", "-i", source));
     }
 
     /** Writes {@code text} to {@code dir/name}: playlists, concat lists and other crafted inputs. */
