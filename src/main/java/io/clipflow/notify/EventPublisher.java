@@ -2,6 +2,7 @@ package io.clipflow.notify;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clipflow.config.AsyncRedis;
 import io.clipflow.config.RedisKeys;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ public class EventPublisher {
      * Append, cap, expire and publish in one atomic step per event, so a subscriber that reads the history right after
      * subscribing sees every event either in the history or live (never neither). The published copy carries the id.
      */
-    private static final RedisScript<List> PUBLISH = RedisScript.of(
+    private static final String PUBLISH_LUA =
             """
             local ids = {}
             for i = 1, #KEYS, 2 do
@@ -36,16 +37,24 @@ public class EventPublisher {
               ids[#ids + 1] = id
             end
             return ids
-            """,
-            List.class);
+            """;
+
+    private static final RedisScript<List> PUBLISH = RedisScript.of(PUBLISH_LUA, List.class);
 
     private final StringRedisTemplate redis;
+    private final AsyncRedis async;
     private final RedisKeys keys;
     private final EventsProperties properties;
     private final ObjectMapper json;
 
-    EventPublisher(StringRedisTemplate redis, RedisKeys keys, EventsProperties properties, ObjectMapper json) {
+    EventPublisher(
+            StringRedisTemplate redis,
+            AsyncRedis async,
+            RedisKeys keys,
+            EventsProperties properties,
+            ObjectMapper json) {
         this.redis = redis;
+        this.async = async;
         this.keys = keys;
         this.properties = properties;
         this.json = json;
@@ -57,6 +66,37 @@ public class EventPublisher {
      * @throws IllegalArgumentException when the event is not a non-empty JSON object
      */
     public List<String> publish(List<String> topics, Map<String, Object> event) {
+        String text = text(event);
+        @SuppressWarnings("unchecked")
+        List<String> ids = redis.execute(
+                PUBLISH,
+                redisKeys(topics),
+                Integer.toString(properties.historySize()),
+                Long.toString(properties.historyTtl().toMillis()),
+                text);
+        return ids;
+    }
+
+    /** As {@link #publish}, without waiting for Redis (events from workers, which must not slow tasks down). */
+    public void publishLater(List<String> topics, Map<String, Object> event) {
+        async.fire(
+                PUBLISH_LUA,
+                redisKeys(topics),
+                Integer.toString(properties.historySize()),
+                Long.toString(properties.historyTtl().toMillis()),
+                text(event));
+    }
+
+    private List<String> redisKeys(List<String> topics) {
+        List<String> redisKeys = new ArrayList<>();
+        for (String topic : topics) {
+            redisKeys.add(keys.history(topic));
+            redisKeys.add(keys.events(topic));
+        }
+        return redisKeys;
+    }
+
+    private String text(Map<String, Object> event) {
         String text;
         try {
             text = json.writeValueAsString(event);
@@ -66,19 +106,7 @@ public class EventPublisher {
         if (event.isEmpty() || event.containsKey("id")) {
             throw new IllegalArgumentException("an event is a non-empty object without an id: " + text);
         }
-        List<String> redisKeys = new ArrayList<>();
-        for (String topic : topics) {
-            redisKeys.add(keys.history(topic));
-            redisKeys.add(keys.events(topic));
-        }
-        @SuppressWarnings("unchecked")
-        List<String> ids = redis.execute(
-                PUBLISH,
-                redisKeys,
-                Integer.toString(properties.historySize()),
-                Long.toString(properties.historyTtl().toMillis()),
-                text);
-        return ids;
+        return text;
     }
 
     /** The topic's last event, with its id. */

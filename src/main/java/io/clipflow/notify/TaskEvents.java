@@ -1,7 +1,7 @@
 package io.clipflow.notify;
 
-import io.clipflow.task.TaskRecord;
-import io.clipflow.task.TaskTracker;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.clipflow.queue.CeleryMessage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,48 +18,56 @@ import org.springframework.stereotype.Component;
 @Component("taskEvents")
 public class TaskEvents {
 
+    /**
+     * Message header naming the user who sent the task ({@code POST /api/tasks}, uploads), so a worker can address the
+     * owner's topic without a database lookup; Celery keeps unknown headers, so it survives retries and redelivery.
+     */
+    public static final String OWNER_HEADER = "clipflow_owner";
+
     private final EventPublisher publisher;
-    private final TaskTracker tracker;
 
-    TaskEvents(EventPublisher publisher, TaskTracker tracker) {
+    TaskEvents(EventPublisher publisher) {
         this.publisher = publisher;
-        this.tracker = tracker;
     }
 
-    public void stage(String taskId, String taskName, String status) {
-        Map<String, Object> event = base("stage_update", taskId, taskName);
+    public void stage(CeleryMessage message, String status) {
+        Map<String, Object> event = base("stage_update", message);
         event.put("status", status);
-        publish(taskId, event);
+        publish(message, event);
     }
 
-    public void done(String taskId, String taskName, Object result, Instant started) {
-        Map<String, Object> event = base("done", taskId, taskName);
+    public void done(CeleryMessage message, Object result, Instant started) {
+        Map<String, Object> event = base("done", message);
         event.put("status", "SUCCESS");
         event.put("result", result);
         event.put("metadata", Map.of("latency_ms", Math.max(0, Instant.now().toEpochMilli() - started.toEpochMilli())));
-        publish(taskId, event);
+        publish(message, event);
     }
 
-    public void error(String taskId, String taskName, String error, int retryCount, boolean last) {
-        Map<String, Object> event = base("error", taskId, taskName);
+    public void error(CeleryMessage message, String error, int retryCount, boolean last) {
+        Map<String, Object> event = base("error", message);
         event.put("status", last ? "FAILURE" : "RETRY");
         event.put("error", error);
         event.put("retry_count", retryCount);
-        publish(taskId, event);
+        publish(message, event);
     }
 
-    private static Map<String, Object> base(String type, String taskId, String taskName) {
+    private static Map<String, Object> base(String type, CeleryMessage message) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("type", type);
-        event.put("task_id", taskId);
-        event.put("task", taskName);
+        event.put("task_id", message.taskId());
+        event.put("task", message.taskName());
         event.put("timestamp", Instant.now().toString());
         return event;
     }
 
-    private void publish(String taskId, Map<String, Object> event) {
-        List<String> topics = new ArrayList<>(List.of("task." + taskId));
-        tracker.find(taskId).map(TaskRecord::getOwnerId).ifPresent(owner -> topics.add("user." + owner));
-        publisher.publish(topics, event);
+    private void publish(CeleryMessage message, Map<String, Object> event) {
+        List<String> topics = new ArrayList<>(2);
+        topics.add("task." + message.taskId());
+        JsonNode owner = message.header(OWNER_HEADER);
+        if (owner.canConvertToLong()) {
+            topics.add("user." + owner.asLong());
+        }
+        publisher.publishLater(topics, event);
     }
 }

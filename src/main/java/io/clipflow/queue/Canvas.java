@@ -35,6 +35,16 @@ class Canvas {
         this.json = json;
     }
 
+    /** Whether a success sends more work: a chain's next task or link callbacks. */
+    boolean continues(CeleryMessage message) {
+        Map<String, Object> embed = message.embed();
+        return present(embed.get("chain")) || present(embed.get("callbacks"));
+    }
+
+    private static boolean present(Object value) {
+        return value instanceof java.util.Collection<?> c ? !c.isEmpty() : value != null;
+    }
+
     void succeeded(CeleryMessage message, Object result) {
         JsonNode embed = json.valueToTree(message.embed());
         JsonNode chain = embed.path("chain");

@@ -87,9 +87,9 @@ class CeleryConsumer extends DefaultConsumer {
         CeleryComponent component = endpoint.getComponent();
         Duration poll = Duration.ofMillis(endpoint.getPollTimeoutMillis());
         while (isRunAllowed() && !isSuspendingOrSuspended()) {
-            String raw;
+            ReliableQueue.Taken taken;
             try {
-                raw = component.queue.take(endpoint.getQueueName(), component.nodeName, poll);
+                taken = component.queue.take(endpoint.getQueueName(), component.nodeName, poll);
             } catch (RuntimeException e) {
                 if (!isRunAllowed()) {
                     return;
@@ -102,9 +102,9 @@ class CeleryConsumer extends DefaultConsumer {
                 sleepQuietly(REDIS_DOWN_BACKOFF);
                 continue;
             }
-            if (raw != null) {
+            if (taken != null) {
                 try {
-                    handle(component, raw);
+                    handle(component, taken);
                 } catch (RuntimeException e) {
                     // the result or the ack could not be written (Redis or DB down): the message stays in the
                     // processing list and is handed back when this node restarts or is declared dead
@@ -118,7 +118,8 @@ class CeleryConsumer extends DefaultConsumer {
         }
     }
 
-    private void handle(CeleryComponent c, String raw) {
+    private void handle(CeleryComponent c, ReliableQueue.Taken taken) {
+        String raw = taken.raw();
         String queueName = endpoint.getQueueName();
         String node = c.nodeName;
         TaskTracker tracker = c.tracker;
@@ -142,7 +143,10 @@ class CeleryConsumer extends DefaultConsumer {
             return;
         }
         Instant now = c.clock.instant();
-        if (c.queue.isRevoked(message.taskId())) {
+        // the take already asked Redis when a message was waiting; after a blocking wait, ask now
+        ReliableQueue.TaskStatus status =
+                message.taskId().equals(taken.taskId()) ? taken.status() : c.queue.status(message.taskId());
+        if (status == ReliableQueue.TaskStatus.REVOKED) {
             tracker.revoked(message, "revoked", worker);
             c.queue.ack(node, raw);
             return;
@@ -161,7 +165,7 @@ class CeleryConsumer extends DefaultConsumer {
                     raw);
             return;
         }
-        if (tracker.alreadySucceeded(message.taskId())) {
+        if (status == ReliableQueue.TaskStatus.SUCCEEDED) {
             log.info(
                     "celery:{} task {} already succeeded; acking the redelivered copy without running it",
                     queueName,
@@ -186,7 +190,7 @@ class CeleryConsumer extends DefaultConsumer {
         java.time.Instant started = c.clock.instant();
         boolean events = endpoint.isEvents();
         if (events) {
-            c.events.stage(message.taskId(), message.taskName(), "STARTED");
+            c.events.stage(message, "STARTED");
         }
         TaskSupervisor.Running running = c.supervisor.begin(message);
         long startedNanos = System.nanoTime();
@@ -221,14 +225,22 @@ class CeleryConsumer extends DefaultConsumer {
         String task = message.taskName();
         if (failure == null) {
             c.metrics.ended(task, queueName, "success", runtime);
-            if (storeResult) {
-                tracker.succeeded(message, body, worker);
-                if (events) {
-                    c.events.done(message.taskId(), message.taskName(), body, started);
-                }
+            if (storeResult && c.canvas.continues(message)) {
+                // result, then the chain's next task or callbacks, then the ack: a crash in between redelivers the
+                // message, which is acked as already succeeded after the follow-ups were sent
+                tracker.store(tracker.successResult(message, body, worker));
+                tracker.succeeded(message, worker);
                 c.canvas.succeeded(message, body);
+                c.queue.ack(node, raw);
+            } else if (storeResult) {
+                c.queue.ack(node, raw, tracker.successResult(message, body, worker));
+                tracker.succeeded(message, worker);
+            } else {
+                c.queue.ack(node, raw);
             }
-            c.queue.ack(node, raw);
+            if (storeResult && events) {
+                c.events.done(message, body, started);
+            }
             return;
         }
         TaskSupervisor.StopReason stop = running.stopReason();
@@ -246,7 +258,7 @@ class CeleryConsumer extends DefaultConsumer {
         if (stop == TaskSupervisor.StopReason.REVOKED) {
             tracker.revoked(message, "terminated", worker);
             if (events) {
-                c.events.stage(message.taskId(), message.taskName(), "REVOKED");
+                c.events.stage(message, "REVOKED");
             }
             c.queue.ack(node, raw);
             c.metrics.ended(task, queueName, "revoked", runtime);
@@ -259,7 +271,7 @@ class CeleryConsumer extends DefaultConsumer {
                     .withNewDeliveryTag();
             tracker.retrying(message, type, reason, due, worker);
             if (events) {
-                c.events.error(message.taskId(), message.taskName(), reason, message.retries() + 1, false);
+                c.events.error(message, reason, message.retries() + 1, false);
             }
             c.metrics.ended(task, queueName, "retry", runtime);
             c.metrics.retried(task, queueName);
@@ -276,7 +288,7 @@ class CeleryConsumer extends DefaultConsumer {
         }
         tracker.failed(message, type, reason, worker);
         if (events) {
-            c.events.error(message.taskId(), message.taskName(), reason, message.retries(), true);
+            c.events.error(message, reason, message.retries(), true);
         }
         c.canvas.failed(message);
         // every final failure is kept for inspection and replay (BullMQ's failed set), not only exhausted retries

@@ -174,6 +174,13 @@ public final class CeleryMessage {
         return envelope;
     }
 
+    /** Adds or replaces a header of Clipflow's own (Celery carries unknown headers along unchanged). */
+    public CeleryMessage withHeader(String name, long value) {
+        ObjectNode copy = envelope.deepCopy();
+        headers(copy).put(name, value);
+        return derive(copy);
+    }
+
     public CeleryMessage withRetries(int retries) {
         ObjectNode copy = envelope.deepCopy();
         headers(copy).put("retries", retries);

@@ -3,6 +3,7 @@ package io.clipflow.queue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipflow.config.RedisKeys;
+import io.clipflow.task.ResultBackend;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -29,17 +30,68 @@ public class ReliableQueue {
     /** kombu's priority steps: lower number is served first, 0 being the plain list. */
     private static final int[] PRIORITY_STEPS = {0, 3, 6, 9};
 
-    /** Non-blocking pass over the priority lists in kombu's order, in one round trip; last key is the processing list. */
-    private static final RedisScript<String> TAKE_FIRST = RedisScript.of(
+    /**
+     * What a worker must know about a task before running it, in Lua (shared by the take and check scripts): 1 when
+     * it is revoked (ARGV[1]: now in ms), 2 when its result is already SUCCESS (ARGV[2]: result key prefix), else 0.
+     */
+    private static final String STATUS_OF =
             """
-            local dest = KEYS[#KEYS]
-            for i = 1, #KEYS - 1 do
+            local function status_of(id)
+              local until_ms = redis.call('ZSCORE', KEYS[#KEYS], id)
+              if until_ms and tonumber(until_ms) > tonumber(ARGV[1]) then return 1 end
+              local current = redis.call('GET', ARGV[2] .. id)
+              if current and string.find(current, 'SUCCESS', 1, true) then
+                local ok, meta = pcall(cjson.decode, current)
+                if ok and type(meta) == 'table' and meta['status'] == 'SUCCESS' then return 2 end
+              end
+              return 0
+            end
+            """;
+
+    /**
+     * Non-blocking pass over the priority lists in kombu's order, in one round trip: moves the first message found into
+     * the processing list (KEYS[#KEYS - 1]) and returns it with its task id (the envelope's first {@code "id"}, as in
+     * {@link #HOLDING}) and that task's status; KEYS[#KEYS] is the revoked set.
+     */
+    private static final RedisScript<List> TAKE_FIRST = RedisScript.of(
+            STATUS_OF
+                    + """
+            local dest = KEYS[#KEYS - 1]
+            for i = 1, #KEYS - 2 do
               local v = redis.call('LMOVE', KEYS[i], dest, 'RIGHT', 'LEFT')
-              if v then return v end
+              if v then
+                local id = string.match(v, '"id":%s*"([^"]+)"')
+                if id then return {v, id, status_of(id)} end
+                return {v, '', 0}
+              end
             end
             return false
             """,
-            String.class);
+            List.class);
+
+    /** The status (as {@code status_of}) of task ARGV[3]. */
+    private static final RedisScript<Long> STATUS =
+            RedisScript.of(STATUS_OF + "return status_of(ARGV[3])\n", Long.class);
+
+    /**
+     * Stores a final result (never over a SUCCESS, like {@code ResultBackend}'s STORE) and acks the message, in one
+     * step: KEYS[1] processing list, KEYS[2] result; ARGV raw message, result, ttl. Returns whether it was written.
+     */
+    private static final RedisScript<Long> ACK_STORING = RedisScript.of(
+            """
+            local written = 0
+            local current = redis.call('GET', KEYS[2])
+            local ok, meta = false, nil
+            if current and string.find(current, 'SUCCESS', 1, true) then ok, meta = pcall(cjson.decode, current) end
+            if not (ok and type(meta) == 'table' and meta['status'] == 'SUCCESS') then
+              redis.call('SETEX', KEYS[2], ARGV[3], ARGV[2])
+              redis.call('PUBLISH', KEYS[2], ARGV[2])
+              written = 1
+            end
+            redis.call('LREM', KEYS[1], 1, ARGV[1])
+            return written
+            """,
+            Long.class);
 
     /** Moves one copy of a message out of a processing list into another list's consuming end, or not at all. */
     private static final RedisScript<Long> MOVE_ONE = RedisScript.of(
@@ -185,26 +237,90 @@ public class ReliableQueue {
     }
 
     /**
+     * Publishes many messages of one queue in one pipeline (one round trip), each LPUSHed onto its priority's list in
+     * the given order, plus the kombu binding once.
+     */
+    public void publishAll(String queue, List<CeleryMessage> messages, CeleryMessageCodec codec) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        var ser = redis.getStringSerializer();
+        List<byte[][]> pushes = new ArrayList<>(messages.size());
+        for (CeleryMessage m : messages) {
+            pushes.add(new byte[][] {ser.serialize(listKey(queue, m.priority())), ser.serialize(codec.encode(m))});
+        }
+        redis.executePipelined((org.springframework.data.redis.core.RedisCallback<Object>) connection -> {
+            connection
+                    .setCommands()
+                    .sAdd(ser.serialize(keys.binding(queue)), ser.serialize(CeleryMessageCodec.bindingMember(queue)));
+            for (byte[][] push : pushes) {
+                connection.listCommands().lPush(push[0], push[1]);
+            }
+            return null;
+        });
+    }
+
+    /** A message moved into a processing list, with what the take learned about its task (when it could). */
+    public record Taken(String raw, String taskId, TaskStatus status) {}
+
+    /** Whether a task may run: revoked, already succeeded (a redelivered copy), or neither. */
+    public enum TaskStatus {
+        RUNNABLE,
+        REVOKED,
+        SUCCEEDED;
+
+        static TaskStatus of(long code) {
+            return code == 1 ? REVOKED : code == 2 ? SUCCEEDED : RUNNABLE;
+        }
+    }
+
+    /**
      * Moves the oldest message of {@code queue} (priority lists first, in kombu's order) into the node's processing
      * list and returns it, waiting up to {@code timeout}; null when none came. It stays there until acked or moved.
+     * When a message was waiting, one round trip also tells whether its task is revoked or already succeeded; after a
+     * wait, {@link Taken#taskId()} is null and the caller asks {@link #status} itself.
      */
-    public String take(String queue, String node, Duration timeout) {
-        List<String> lists = new ArrayList<>(PRIORITY_STEPS.length + 1);
+    public Taken take(String queue, String node, Duration timeout) {
+        List<String> lists = new ArrayList<>(PRIORITY_STEPS.length + 2);
         for (int step : PRIORITY_STEPS) {
             lists.add(listKey(queue, step));
         }
         String processing = keys.processing(node);
         lists.add(processing);
-        String ready = redis.execute(TAKE_FIRST, lists);
-        if (ready != null) {
-            return ready;
+        lists.add(keys.revoked());
+        List<?> ready = redis.execute(TAKE_FIRST, lists, Long.toString(System.currentTimeMillis()), keys.result(""));
+        if (ready != null && ready.size() == 3) {
+            String id = String.valueOf(ready.get(1));
+            return new Taken(
+                    String.valueOf(ready.get(0)),
+                    id.isEmpty() ? null : id,
+                    TaskStatus.of(((Number) ready.get(2)).longValue()));
         }
-        return redis.opsForList().move(keys.queue(queue), Direction.RIGHT, processing, Direction.LEFT, timeout);
+        String raw = redis.opsForList().move(keys.queue(queue), Direction.RIGHT, processing, Direction.LEFT, timeout);
+        return raw == null ? null : new Taken(raw, null, TaskStatus.RUNNABLE);
+    }
+
+    /** Whether {@code taskId} is revoked, already succeeded, or may run. */
+    public TaskStatus status(String taskId) {
+        Long code = redis.execute(
+                STATUS, List.of(keys.revoked()), Long.toString(System.currentTimeMillis()), keys.result(""), taskId);
+        return TaskStatus.of(code == null ? 0 : code);
     }
 
     /** Removes a message from the node's processing list once its result is stored. */
     public void ack(String node, String rawMessage) {
         redis.opsForList().remove(keys.processing(node), 1, rawMessage);
+    }
+
+    /** Stores the task's final result (unless a SUCCESS is there) and acks its message, in one step. */
+    public boolean ack(String node, String rawMessage, ResultBackend.Write result) {
+        Long written = redis.execute(
+                ACK_STORING,
+                List.of(keys.processing(node), result.key()),
+                rawMessage,
+                result.json(),
+                result.ttlSeconds());
+        return written != null && written == 1;
     }
 
     /** Acks {@code raw} and parks {@code delayed} (the same or a retried copy) until {@code due}, atomically. */

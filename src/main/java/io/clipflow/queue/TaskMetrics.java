@@ -4,6 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,23 +22,33 @@ public class TaskMetrics {
         this.registry = registry;
     }
 
+    private record Ending(Timer runtime, Counter count) {}
+
+    /** Meters per task, queue and outcome, built once: building a meter is a registry lookup with tag sorting. */
+    private final Map<List<String>, Ending> endings = new ConcurrentHashMap<>();
+
     /** A task ran to an end on this node: success, failure, retry, revoked or handed_back. */
     void ended(String task, String queue, String outcome, Duration runtime) {
-        Timer.builder("clipflow.tasks.runtime")
+        Ending ending = endings.computeIfAbsent(List.of(task, queue, outcome), k -> build(task, queue, outcome));
+        ending.runtime().record(runtime);
+        ending.count().increment();
+    }
+
+    private Ending build(String task, String queue, String outcome) {
+        Timer timer = Timer.builder("clipflow.tasks.runtime")
                 .description("Wall time of one task run on a worker")
                 .tag("task", task)
                 .tag("queue", queue)
                 .tag("outcome", outcome)
                 .publishPercentileHistogram()
-                .register(registry)
-                .record(runtime);
-        Counter.builder("clipflow.tasks")
+                .register(registry);
+        Counter counter = Counter.builder("clipflow.tasks")
                 .description("Task runs by outcome")
                 .tag("task", task)
                 .tag("queue", queue)
                 .tag("outcome", outcome)
-                .register(registry)
-                .increment();
+                .register(registry);
+        return new Ending(timer, counter);
     }
 
     void retried(String task, String queue) {

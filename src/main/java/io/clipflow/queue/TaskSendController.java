@@ -3,6 +3,7 @@ package io.clipflow.queue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipflow.config.RedisKeys;
+import io.clipflow.notify.TaskEvents;
 import io.clipflow.security.ClipflowUser;
 import io.clipflow.task.TaskTracker;
 import io.clipflow.web.ApiException;
@@ -172,7 +173,8 @@ class TaskSendController {
         if (body.priority() != null) {
             options = options.withPriority(body.priority());
         }
-        CeleryMessage message = codec.newTask(body.task(), body.args(), body.kwargs(), target, options);
+        CeleryMessage message = codec.newTask(body.task(), body.args(), body.kwargs(), target, options)
+                .withHeader(TaskEvents.OWNER_HEADER, user.id());
         tracker.queued(message.taskId(), message.taskName(), target, user.id(), null);
         queue.publish(target, message.priority(), codec.encode(message));
         return message;

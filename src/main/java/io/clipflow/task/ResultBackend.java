@@ -1,5 +1,6 @@
 package io.clipflow.task;
 
+import io.clipflow.config.AsyncRedis;
 import io.clipflow.config.RedisKeys;
 import java.util.List;
 import java.util.Optional;
@@ -16,28 +17,39 @@ public class ResultBackend {
 
     /**
      * Check-and-write in one atomic step: Celery refuses to overwrite SUCCESS (a late duplicate must not replace a good
-     * result), and doing the check in Lua closes the race between two writers.
+     * result), and doing the check in Lua closes the race between two writers. KEYS[1] result; ARGV result, ttl.
      */
-    private static final RedisScript<Long> STORE = RedisScript.of(
+    public static final String STORE_LUA =
             """
             local current = redis.call('GET', KEYS[1])
-            if current then
+            if current and string.find(current, 'SUCCESS', 1, true) then
               local ok, meta = pcall(cjson.decode, current)
               if ok and type(meta) == 'table' and meta['status'] == 'SUCCESS' then return 0 end
             end
             redis.call('SETEX', KEYS[1], ARGV[2], ARGV[1])
             redis.call('PUBLISH', KEYS[1], ARGV[1])
             return 1
-            """,
-            Long.class);
+            """;
+
+    private static final RedisScript<Long> STORE = RedisScript.of(STORE_LUA, Long.class);
+
+    /** A result ready to be written: its key, its JSON and its time to live in seconds. */
+    public record Write(String key, String json, String ttlSeconds) {}
 
     private final StringRedisTemplate redis;
+    private final AsyncRedis async;
     private final RedisKeys keys;
     private final CeleryResultCodec codec;
     private final ResultProperties properties;
 
-    ResultBackend(StringRedisTemplate redis, RedisKeys keys, CeleryResultCodec codec, ResultProperties properties) {
+    ResultBackend(
+            StringRedisTemplate redis,
+            AsyncRedis async,
+            RedisKeys keys,
+            CeleryResultCodec codec,
+            ResultProperties properties) {
         this.redis = redis;
+        this.async = async;
         this.keys = keys;
         this.codec = codec;
         this.properties = properties;
@@ -45,12 +57,27 @@ public class ResultBackend {
 
     /** Stores a result unless a SUCCESS is already there; returns whether it was written. */
     public boolean store(CeleryResult result) {
-        Long written = redis.execute(
-                STORE,
-                List.of(keys.result(result.taskId())),
+        return store(prepare(result));
+    }
+
+    /** Stores a prepared result unless a SUCCESS is already there; returns whether it was written. */
+    public boolean store(Write w) {
+        Long written = redis.execute(STORE, List.of(w.key()), w.json(), w.ttlSeconds());
+        return written != null && written == 1;
+    }
+
+    /** As {@link #store}, without waiting for Redis (for states nobody waits on, like STARTED). */
+    public void storeLater(CeleryResult result) {
+        Write w = prepare(result);
+        async.fire(STORE_LUA, List.of(w.key()), w.json(), w.ttlSeconds());
+    }
+
+    /** The key, JSON and TTL a result is written with; for a caller that writes it together with something else. */
+    public Write prepare(CeleryResult result) {
+        return new Write(
+                keys.result(result.taskId()),
                 codec.encode(result),
                 String.valueOf(Math.max(1, properties.expires().toSeconds())));
-        return written != null && written == 1;
     }
 
     public Optional<CeleryResult> get(String taskId) {

@@ -56,6 +56,30 @@ public class TaskRecord {
         this.createdAt = now;
     }
 
+    /** A row as read with plain JDBC ({@link TaskHistory}). */
+    static TaskRecord of(
+            String taskId,
+            String name,
+            String queue,
+            Long ownerId,
+            Long videoId,
+            TaskState state,
+            int retries,
+            String worker,
+            String error,
+            Instant createdAt,
+            Instant startedAt,
+            Instant finishedAt) {
+        TaskRecord r = new TaskRecord(taskId, name, queue, ownerId, videoId, createdAt);
+        r.state = state;
+        r.retries = retries;
+        r.worker = worker;
+        r.error = error;
+        r.startedAt = startedAt;
+        r.finishedAt = finishedAt;
+        return r;
+    }
+
     /** Applies a state change the state machine allows; returns false (and changes nothing) otherwise. */
     boolean moveTo(TaskState target, String worker, String error, int retries, Instant now) {
         if (!state.canTransitionTo(target)) {

@@ -18,21 +18,26 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component("taskTracker")
 public class TaskTracker {
 
+    private static final long PID = ProcessHandle.current().pid();
+
     private final ResultBackend backend;
     private final TaskRecordRepository records;
     private final TransactionTemplate tx;
     private final ResultProperties properties;
     private final Clock clock;
     private final ApplicationEventPublisher events;
+    private final TaskHistory history;
 
     TaskTracker(
             ResultBackend backend,
             TaskRecordRepository records,
+            TaskHistory history,
             TransactionTemplate tx,
             ResultProperties properties,
             Clock clock,
             ApplicationEventPublisher events) {
         this.events = events;
+        this.history = history;
         this.backend = backend;
         this.records = records;
         this.tx = tx;
@@ -59,12 +64,14 @@ public class TaskTracker {
 
     /** Forgets finished tasks' history rows older than {@code before}; returns how many. */
     public int deleteHistoryBefore(Instant before) {
+        history.flush();
         Integer n = tx.execute(s -> records.deleteFinishedBefore(before));
         return n == null ? 0 : n;
     }
 
     /** Counts, throughput, failure rate and runtime percentiles from the task history, like celery inspect stats. */
     public TaskStats stats() {
+        history.flush();
         Instant now = clock.instant();
         return tx.execute(s -> TaskStats.of(
                 records.countByState(),
@@ -78,20 +85,27 @@ public class TaskTracker {
         records.save(new TaskRecord(taskId, name, queue, ownerId, videoId, clock.instant()));
     }
 
-    public boolean alreadySucceeded(String taskId) {
-        return backend.get(taskId).map(r -> "SUCCESS".equals(r.status())).orElse(false);
-    }
-
+    /** STARTED, written without waiting (nobody waits on it; it can never land over the SUCCESS that follows). */
     public void started(CeleryMessage message, String worker) {
         Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("pid", ProcessHandle.current().pid());
+        meta.put("pid", PID);
         meta.put("hostname", worker);
-        backend.store(extended(CeleryResult.started(message.taskId(), meta), message, worker));
+        backend.storeLater(extended(CeleryResult.started(message.taskId(), meta), message, worker));
         record(message, TaskState.STARTED, worker, null);
     }
 
-    public void succeeded(CeleryMessage message, Object result, String worker) {
-        backend.store(extended(CeleryResult.success(message.taskId(), result), message, worker));
+    /** The SUCCESS result to store (with the message's ack, {@code ReliableQueue.ack(node, raw, write)}). */
+    public ResultBackend.Write successResult(CeleryMessage message, Object result, String worker) {
+        return backend.prepare(extended(CeleryResult.success(message.taskId(), result), message, worker));
+    }
+
+    /** Stores a prepared result now, unless a SUCCESS is already there. */
+    public boolean store(ResultBackend.Write result) {
+        return backend.store(result);
+    }
+
+    /** Records the SUCCESS stored with {@link #successResult} in the history. */
+    public void succeeded(CeleryMessage message, String worker) {
         record(message, TaskState.SUCCESS, worker, null);
     }
 
@@ -134,8 +148,7 @@ public class TaskTracker {
     /** Revokes by id from the API, for a task that may not have reached any worker yet. */
     public void revoked(String taskId, String reason) {
         backend.store(CeleryResult.revoked(taskId, reason));
-        tx.executeWithoutResult(s -> records.findById(taskId)
-                .ifPresent(r -> r.moveTo(TaskState.REVOKED, null, reason, r.getRetries(), clock.instant())));
+        history.add(new TaskHistory.Change(taskId, null, null, TaskState.REVOKED, null, reason, null, clock.instant()));
         events.publishEvent(new TaskEndedEarly(taskId, reason));
     }
 
@@ -146,8 +159,7 @@ public class TaskTracker {
 
     /** The task met its subject locked by another running task and did nothing. */
     public void skipped(String taskId, String reason) {
-        tx.executeWithoutResult(s -> records.findById(taskId)
-                .ifPresent(r -> r.moveTo(TaskState.SKIPPED, null, reason, r.getRetries(), clock.instant())));
+        history.add(new TaskHistory.Change(taskId, null, null, TaskState.SKIPPED, null, reason, null, clock.instant()));
     }
 
     /**
@@ -164,7 +176,9 @@ public class TaskTracker {
                 .isPresent();
     }
 
+    /** The task's history row, including every change this node made to it so far. */
     public Optional<TaskRecord> find(String taskId) {
+        history.flush();
         return records.findById(taskId);
     }
 
@@ -181,12 +195,14 @@ public class TaskTracker {
     }
 
     private void record(CeleryMessage message, TaskState state, String worker, String error) {
-        Instant now = clock.instant();
-        tx.executeWithoutResult(s -> {
-            TaskRecord record = records.findById(message.taskId())
-                    .orElseGet(() -> records.save(
-                            new TaskRecord(message.taskId(), message.taskName(), message.queue(), null, null, now)));
-            record.moveTo(state, worker, error, message.retries(), now);
-        });
+        history.add(new TaskHistory.Change(
+                message.taskId(),
+                message.taskName(),
+                message.queue(),
+                state,
+                worker,
+                error,
+                message.retries(),
+                clock.instant()));
     }
 }

@@ -190,7 +190,8 @@ class CeleryInteropIT {
             List<String> order = new ArrayList<>();
             List<String> taken = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                String raw = queue.take("celery", "prio-probe", Duration.ofMillis(200));
+                String raw = queue.take("celery", "prio-probe", Duration.ofMillis(200))
+                        .raw();
                 taken.add(raw);
                 order.add(codec.decode(raw).taskId());
             }

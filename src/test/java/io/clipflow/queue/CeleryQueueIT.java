@@ -43,6 +43,9 @@ class CeleryQueueIT extends IntegrationTestBase {
     ReliableQueue queue;
 
     @Autowired
+    CeleryMessageCodec codec;
+
+    @Autowired
     ClipflowProperties properties;
 
     @TempDir
@@ -91,7 +94,7 @@ class CeleryQueueIT extends IntegrationTestBase {
         String node = "prio-node";
         List<String> order = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            order.add(queue.take(q, node, Duration.ofMillis(100)));
+            order.add(queue.take(q, node, Duration.ofMillis(100)).raw());
         }
         assertThat(order).containsExactly("zero", "three", "nine");
         assertThat(redis.opsForList().range(keys.processing(node), 0, -1))
@@ -99,6 +102,34 @@ class CeleryQueueIT extends IntegrationTestBase {
         queue.ack(node, "three");
         assertThat(redis.opsForList().range(keys.processing(node), 0, -1)).containsExactlyInAnyOrder("zero", "nine");
         assertThat(queue.take(q, node, Duration.ofMillis(100))).isNull();
+    }
+
+    @Test
+    void takeTellsInTheSameRoundTripWhetherTheTaskIsRevokedOrAlreadySucceeded() {
+        String q = "status-check";
+        String node = "status-node";
+        CeleryMessage revoked = codec.newTask("clipflow.noop", List.of(1), Map.of(), q, TaskOptions.none());
+        CeleryMessage done = codec.newTask("clipflow.noop", List.of(2), Map.of(), q, TaskOptions.none());
+        CeleryMessage fresh = codec.newTask("clipflow.noop", List.of(3), Map.of(), q, TaskOptions.none());
+        queue.revoke(revoked.taskId(), java.time.Instant.now().plusSeconds(60));
+        redis.opsForValue().set(keys.result(done.taskId()), "{\"status\": \"SUCCESS\", \"result\": 2}");
+        for (CeleryMessage m : List.of(revoked, done, fresh)) {
+            queue.publish(q, 0, codec.encode(m));
+        }
+        List<ReliableQueue.Taken> taken = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            taken.add(queue.take(q, node, Duration.ofMillis(100)));
+        }
+        assertThat(taken)
+                .extracting(ReliableQueue.Taken::taskId, ReliableQueue.Taken::status)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(revoked.taskId(), ReliableQueue.TaskStatus.REVOKED),
+                        org.assertj.core.groups.Tuple.tuple(done.taskId(), ReliableQueue.TaskStatus.SUCCEEDED),
+                        org.assertj.core.groups.Tuple.tuple(fresh.taskId(), ReliableQueue.TaskStatus.RUNNABLE));
+        // the separate check after a blocking take gives the same answers
+        assertThat(queue.status(revoked.taskId())).isEqualTo(ReliableQueue.TaskStatus.REVOKED);
+        assertThat(queue.status(done.taskId())).isEqualTo(ReliableQueue.TaskStatus.SUCCEEDED);
+        assertThat(queue.status(fresh.taskId())).isEqualTo(ReliableQueue.TaskStatus.RUNNABLE);
     }
 
     @Test

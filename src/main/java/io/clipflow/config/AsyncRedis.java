@@ -1,0 +1,72 @@
+package io.clipflow.config;
+
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Scripts sent without waiting for their reply (Lettuce's async API on the shared connection): for writes nobody
+ * waits on, like a STARTED result or a live event. They reach Redis in the order they were sent, after everything the
+ * same thread sent before on the shared connection (every non-blocking command of {@code StringRedisTemplate}), so a
+ * fire-and-forget STARTED can never land after the SUCCESS the thread stores next. Failures are logged, not thrown.
+ */
+@Component
+public class AsyncRedis {
+
+    private static final Logger log = LoggerFactory.getLogger(AsyncRedis.class);
+
+    private final RedisConnectionFactory factory;
+    private final Map<String, String> loaded = new ConcurrentHashMap<>();
+
+    AsyncRedis(RedisConnectionFactory factory) {
+        this.factory = factory;
+    }
+
+    /**
+     * Runs {@code script} (by its SHA1, loaded on first use; EVAL when Redis lost it), reply ignored.
+     */
+    public void fire(String script, List<String> keys, String... args) {
+        byte[][] k = new byte[keys.size()][];
+        for (int i = 0; i < k.length; i++) {
+            k[i] = keys.get(i).getBytes(StandardCharsets.UTF_8);
+        }
+        byte[][] a = new byte[args.length][];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = args[i].getBytes(StandardCharsets.UTF_8);
+        }
+        try (RedisConnection connection = factory.getConnection()) {
+            @SuppressWarnings("unchecked")
+            RedisClusterAsyncCommands<byte[], byte[]> async =
+                    (RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection();
+            String sha = loaded.computeIfAbsent(
+                    script, s -> connection.scriptingCommands().scriptLoad(bytes(s)));
+            async.evalsha(sha, ScriptOutputType.MULTI, k, a).exceptionally(e -> {
+                if (String.valueOf(e.getMessage()).contains("NOSCRIPT")) {
+                    // Redis restarted or was flushed: send the text once more (it is cached again under its SHA1)
+                    async.eval(bytes(script), ScriptOutputType.MULTI, k, a).exceptionally(again -> failed(again));
+                    return null;
+                }
+                return failed(e);
+            });
+        } catch (RuntimeException e) {
+            log.warn("asynchronous Redis write not sent: {}", e.getMessage());
+        }
+    }
+
+    private static List<Object> failed(Throwable e) {
+        log.warn("asynchronous Redis write failed: {}", e.getMessage());
+        return null;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
