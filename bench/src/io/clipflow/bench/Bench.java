@@ -92,16 +92,31 @@ public final class Bench {
             Queues queues = new Queues(this, redis, peers);
             if (only.contains("drain") || only.contains("memory") || only.contains("latency")
                     || only.contains("enqueue")) {
-                queues.run();
+                attempt("queue scenarios", queues::run);
             }
             if (only.contains("pipeline")) {
-                new Pipeline(this).run();
+                attempt("pipeline", () -> new Pipeline(this).run());
             }
             if (only.contains("fanout")) {
-                new Fanout(this, redis).run();
+                attempt("fanout", () -> new Fanout(this, redis).run());
             }
+        } finally {
+            results.write(ROOT.resolve("bench/results"));
         }
-        results.write(ROOT.resolve("bench/results"));
+    }
+
+    interface Scenario {
+        void run() throws Exception;
+    }
+
+    /** A scenario that fails is reported in the notes; the others still run and the table is still written. */
+    private void attempt(String name, Scenario scenario) {
+        try {
+            scenario.run();
+        } catch (Exception | AssertionError e) {
+            e.printStackTrace();
+            results.notes.add(name + " FAILED: " + e);
+        }
     }
 
     /** A Clipflow node started exactly as an operator would ({@code ./clipflow worker|run}), on the private Redis. */
