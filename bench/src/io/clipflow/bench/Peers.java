@@ -2,7 +2,6 @@ package io.clipflow.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -142,9 +141,5 @@ final class Peers {
         }
         redis.connection.sync().del("mylist");
         return rates;
-    }
-
-    static Path peers() {
-        return Bench.PEERS;
     }
 }

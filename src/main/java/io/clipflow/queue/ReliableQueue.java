@@ -34,16 +34,12 @@ public class ReliableQueue {
      * What a worker must know about a task before running it, in Lua (shared by the take and check scripts): 1 when
      * it is revoked (ARGV[1]: now in ms), 2 when its result is already SUCCESS (ARGV[2]: result key prefix), else 0.
      */
-    private static final String STATUS_OF =
-            """
+    private static final String STATUS_OF = ResultBackend.RESULT_FUNCTIONS
+            + """
             local function status_of(id)
               local until_ms = redis.call('ZSCORE', KEYS[#KEYS], id)
               if until_ms and tonumber(until_ms) > tonumber(ARGV[1]) then return 1 end
-              local current = redis.call('GET', ARGV[2] .. id)
-              if current and string.find(current, 'SUCCESS', 1, true) then
-                local ok, meta = pcall(cjson.decode, current)
-                if ok and type(meta) == 'table' and meta['status'] == 'SUCCESS' then return 2 end
-              end
+              if succeeded(ARGV[2] .. id) then return 2 end
               return 0
             end
             """;
@@ -78,16 +74,9 @@ public class ReliableQueue {
      * step: KEYS[1] processing list, KEYS[2] result; ARGV raw message, result, ttl. Returns whether it was written.
      */
     private static final RedisScript<Long> ACK_STORING = RedisScript.of(
-            """
-            local written = 0
-            local current = redis.call('GET', KEYS[2])
-            local ok, meta = false, nil
-            if current and string.find(current, 'SUCCESS', 1, true) then ok, meta = pcall(cjson.decode, current) end
-            if not (ok and type(meta) == 'table' and meta['status'] == 'SUCCESS') then
-              redis.call('SETEX', KEYS[2], ARGV[3], ARGV[2])
-              redis.call('PUBLISH', KEYS[2], ARGV[2])
-              written = 1
-            end
+            ResultBackend.RESULT_FUNCTIONS
+                    + """
+            local written = store(KEYS[2], ARGV[2], ARGV[3])
             redis.call('LREM', KEYS[1], 1, ARGV[1])
             return written
             """,
@@ -434,11 +423,6 @@ public class ReliableQueue {
 
     public void revoke(String taskId, Instant until) {
         redis.opsForZSet().add(keys.revoked(), taskId, until.toEpochMilli());
-    }
-
-    public boolean isRevoked(String taskId) {
-        Double until = redis.opsForZSet().score(keys.revoked(), taskId);
-        return until != null && until > System.currentTimeMillis();
     }
 
     public void expireRevocations(Instant now) {

@@ -16,20 +16,31 @@ import org.springframework.stereotype.Component;
 public class ResultBackend {
 
     /**
-     * Check-and-write in one atomic step: Celery refuses to overwrite SUCCESS (a late duplicate must not replace a good
-     * result), and doing the check in Lua closes the race between two writers. KEYS[1] result; ARGV result, ttl.
+     * Lua functions shared by every script that writes or checks a result: {@code succeeded(key)} (a plain find first,
+     * JSON decoding only when the text may say SUCCESS) and {@code store(key, value, ttl)}, a check-and-write in one
+     * atomic step: Celery refuses to overwrite SUCCESS (a late duplicate must not replace a good result), and doing the
+     * check in Lua closes the race between two writers. SETEX and PUBLISH, as Celery's RedisBackend.
      */
-    public static final String STORE_LUA =
+    public static final String RESULT_FUNCTIONS =
             """
-            local current = redis.call('GET', KEYS[1])
-            if current and string.find(current, 'SUCCESS', 1, true) then
-              local ok, meta = pcall(cjson.decode, current)
-              if ok and type(meta) == 'table' and meta['status'] == 'SUCCESS' then return 0 end
+            local function succeeded(key)
+              local current = redis.call('GET', key)
+              if current and string.find(current, 'SUCCESS', 1, true) then
+                local ok, meta = pcall(cjson.decode, current)
+                return ok and type(meta) == 'table' and meta['status'] == 'SUCCESS'
+              end
+              return false
             end
-            redis.call('SETEX', KEYS[1], ARGV[2], ARGV[1])
-            redis.call('PUBLISH', KEYS[1], ARGV[1])
-            return 1
+            local function store(key, value, ttl)
+              if succeeded(key) then return 0 end
+              redis.call('SETEX', key, ttl, value)
+              redis.call('PUBLISH', key, value)
+              return 1
+            end
             """;
+
+    /** KEYS[1] result; ARGV result, ttl. */
+    public static final String STORE_LUA = RESULT_FUNCTIONS + "return store(KEYS[1], ARGV[1], ARGV[2])\n";
 
     private static final RedisScript<Long> STORE = RedisScript.of(STORE_LUA, Long.class);
 
