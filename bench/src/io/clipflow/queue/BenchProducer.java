@@ -14,7 +14,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 /**
  * Clipflow's own Java producer outside a running node, for the enqueue benchmark: the same codec and the same
  * {@link ReliableQueue} publish calls a node's {@code celery:} producer, {@code POST /api/tasks} and
- * {@code POST /api/groups} use (LPUSH plus the kombu binding; a batch in one pipeline).
+ * {@code POST /api/groups} use (LPUSH plus the kombu binding in one script; a batch in one pipeline).
  */
 public final class BenchProducer implements AutoCloseable {
 
@@ -28,7 +28,7 @@ public final class BenchProducer implements AutoCloseable {
         factory.start();
         RedisKeys keys = new RedisKeys(
                 new ClipflowProperties(Path.of("."), "bench", new ClipflowProperties.Redis("", "never", Duration.ZERO)));
-        queue = new ReliableQueue(new StringRedisTemplate(factory), keys, new ObjectMapper());
+        queue = new ReliableQueue(new StringRedisTemplate(factory), new io.clipflow.config.AsyncRedis(factory), keys, new ObjectMapper());
     }
 
     /** One {@code send_task}: a new message, encoded and LPUSHed, one round trip. */

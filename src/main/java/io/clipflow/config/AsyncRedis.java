@@ -26,7 +26,7 @@ public class AsyncRedis {
     private final RedisConnectionFactory factory;
     private final Map<String, String> loaded = new ConcurrentHashMap<>();
 
-    AsyncRedis(RedisConnectionFactory factory) {
+    public AsyncRedis(RedisConnectionFactory factory) {
         this.factory = factory;
     }
 

@@ -26,18 +26,30 @@ public class EventPublisher {
     /**
      * Append, cap, expire and publish in one atomic step per event, so a subscriber that reads the history right after
      * subscribing sees every event either in the history or live (never neither). The published copy carries the id.
+     * {@code emit(first, last, maxlen, ttl, text)} does it for the key pairs KEYS[first..last] (history, channel); a
+     * script that changes state includes it to send its event in the same step ({@link Emit}).
      */
-    private static final String PUBLISH_LUA =
+    public static final String EMIT_FUNCTION =
             """
-            local ids = {}
-            for i = 1, #KEYS, 2 do
-              local id = redis.call('XADD', KEYS[i], 'MAXLEN', ARGV[1], '*', 'event', ARGV[3])
-              redis.call('PEXPIRE', KEYS[i], ARGV[2])
-              redis.call('PUBLISH', KEYS[i + 1], '{"id":"' .. id .. '",' .. string.sub(ARGV[3], 2))
-              ids[#ids + 1] = id
+            local function emit(first, last, maxlen, ttl, text)
+              local ids = {}
+              for i = first, last, 2 do
+                local id = redis.call('XADD', KEYS[i], 'MAXLEN', maxlen, '*', 'event', text)
+                redis.call('PEXPIRE', KEYS[i], ttl)
+                redis.call('PUBLISH', KEYS[i + 1], '{"id":"' .. id .. '",' .. string.sub(text, 2))
+                ids[#ids + 1] = id
+              end
+              return ids
             end
-            return ids
             """;
+
+    private static final String PUBLISH_LUA = EMIT_FUNCTION + "return emit(1, #KEYS, ARGV[1], ARGV[2], ARGV[3])\n";
+
+    /**
+     * An event ready to be sent by a script of another component, together with its own writes: its key pairs
+     * (history, channel) for KEYS and its cap, time to live and text for {@code emit}.
+     */
+    public record Emit(List<String> keys, String maxLen, String ttlMillis, String text) {}
 
     private static final RedisScript<List> PUBLISH = RedisScript.of(PUBLISH_LUA, List.class);
 
@@ -79,8 +91,17 @@ public class EventPublisher {
 
     /** As {@link #publish}, without waiting for Redis (events from workers, which must not slow tasks down). */
     public void publishLater(List<String> topics, Map<String, Object> event) {
-        async.fire(
-                PUBLISH_LUA,
+        publishLater(prepare(topics, event));
+    }
+
+    /** Sends a prepared event without waiting for Redis. */
+    public void publishLater(Emit e) {
+        async.fire(PUBLISH_LUA, e.keys(), e.maxLen(), e.ttlMillis(), e.text());
+    }
+
+    /** An event to send with another script's writes (see {@link #EMIT_FUNCTION}). */
+    public Emit prepare(List<String> topics, Map<String, Object> event) {
+        return new Emit(
                 redisKeys(topics),
                 Integer.toString(properties.historySize()),
                 Long.toString(properties.historyTtl().toMillis()),

@@ -31,17 +31,26 @@ public class TaskEvents {
     }
 
     public void stage(CeleryMessage message, String status) {
-        Map<String, Object> event = base("stage_update", message);
-        event.put("status", status);
-        publish(message, event);
+        publisher.publishLater(topics(message), stageEvent(message, status));
     }
 
-    public void done(CeleryMessage message, Object result, Instant started) {
+    /** The STARTED {@code stage_update}, for the worker to send with the STARTED result. */
+    public EventPublisher.Emit started(CeleryMessage message) {
+        return publisher.prepare(topics(message), stageEvent(message, "STARTED"));
+    }
+
+    /** The {@code done} event, for the worker to send with the result and the ack. */
+    public EventPublisher.Emit done(CeleryMessage message, Object result, Instant started) {
         Map<String, Object> event = base("done", message);
         event.put("status", "SUCCESS");
         event.put("result", result);
         event.put("metadata", Map.of("latency_ms", Math.max(0, Instant.now().toEpochMilli() - started.toEpochMilli())));
-        publish(message, event);
+        return publisher.prepare(topics(message), event);
+    }
+
+    /** Publishes the {@code done} event now (for a worker that stored the result on its own). */
+    public void publishDone(CeleryMessage message, Object result, Instant started) {
+        publisher.publishLater(done(message, result, started));
     }
 
     public void error(CeleryMessage message, String error, int retryCount, boolean last) {
@@ -49,7 +58,7 @@ public class TaskEvents {
         event.put("status", last ? "FAILURE" : "RETRY");
         event.put("error", error);
         event.put("retry_count", retryCount);
-        publish(message, event);
+        publisher.publishLater(topics(message), event);
     }
 
     private static Map<String, Object> base(String type, CeleryMessage message) {
@@ -61,13 +70,19 @@ public class TaskEvents {
         return event;
     }
 
-    private void publish(CeleryMessage message, Map<String, Object> event) {
+    private static Map<String, Object> stageEvent(CeleryMessage message, String status) {
+        Map<String, Object> event = base("stage_update", message);
+        event.put("status", status);
+        return event;
+    }
+
+    private static List<String> topics(CeleryMessage message) {
         List<String> topics = new ArrayList<>(2);
         topics.add("task." + message.taskId());
         JsonNode owner = message.header(OWNER_HEADER);
         if (owner.canConvertToLong()) {
             topics.add("user." + owner.asLong());
         }
-        publisher.publishLater(topics, event);
+        return topics;
     }
 }

@@ -86,39 +86,53 @@ class CeleryConsumer extends DefaultConsumer {
     private void work() {
         CeleryComponent component = endpoint.getComponent();
         Duration poll = Duration.ofMillis(endpoint.getPollTimeoutMillis());
-        while (isRunAllowed() && !isSuspendingOrSuspended()) {
-            ReliableQueue.Taken taken;
-            try {
-                taken = component.queue.take(endpoint.getQueueName(), component.nodeName, poll);
-            } catch (RuntimeException e) {
-                if (!isRunAllowed()) {
-                    return;
+        try (ReliableQueue.Waiter waiter = component.queue.waiter()) {
+            // the message the last task's finish took along; it is run even when stopping (it is in our processing
+            // list)
+            ReliableQueue.Taken next = null;
+            while (next != null || (isRunAllowed() && !isSuspendingOrSuspended())) {
+                ReliableQueue.Taken taken = next;
+                next = null;
+                if (taken == null) {
+                    try {
+                        taken = component.queue.take(endpoint.getQueueName(), component.nodeName, poll, waiter);
+                    } catch (RuntimeException e) {
+                        if (!isRunAllowed()) {
+                            return;
+                        }
+                        log.warn(
+                                "celery:{} cannot fetch from Redis ({}); retrying in {}",
+                                endpoint.getQueueName(),
+                                e.getMessage(),
+                                REDIS_DOWN_BACKOFF);
+                        sleepQuietly(REDIS_DOWN_BACKOFF);
+                        continue;
+                    }
                 }
-                log.warn(
-                        "celery:{} cannot fetch from Redis ({}); retrying in {}",
-                        endpoint.getQueueName(),
-                        e.getMessage(),
-                        REDIS_DOWN_BACKOFF);
-                sleepQuietly(REDIS_DOWN_BACKOFF);
-                continue;
-            }
-            if (taken != null) {
-                try {
-                    handle(component, taken);
-                } catch (RuntimeException e) {
-                    // the result or the ack could not be written (Redis or DB down): the message stays in the
-                    // processing list and is handed back when this node restarts or is declared dead
-                    log.error(
-                            "celery:{} could not finish a message; it stays in {}'s processing list",
-                            endpoint.getQueueName(),
-                            component.nodeName,
-                            e);
+                if (taken != null) {
+                    try {
+                        next = handle(component, taken);
+                    } catch (RuntimeException e) {
+                        // the result or the ack could not be written (Redis or DB down): the message stays in the
+                        // processing list and is handed back when this node restarts or is declared dead
+                        log.error(
+                                "celery:{} could not finish a message; it stays in {}'s processing list",
+                                endpoint.getQueueName(),
+                                component.nodeName,
+                                e);
+                    }
                 }
             }
         }
     }
 
-    private void handle(CeleryComponent c, ReliableQueue.Taken taken) {
+    /** Whether a finishing task may take the next message along: not while this consumer is stopping. */
+    private boolean takesMore() {
+        return isRunAllowed() && !isSuspendingOrSuspended();
+    }
+
+    /** Handles one message; returns the next one when the task's finish took it along, else null. */
+    private ReliableQueue.Taken handle(CeleryComponent c, ReliableQueue.Taken taken) {
         String raw = taken.raw();
         String queueName = endpoint.getQueueName();
         String node = c.nodeName;
@@ -131,7 +145,7 @@ class CeleryConsumer extends DefaultConsumer {
             log.warn("celery:{} dead-lettered an undecodable message: {}", queueName, e.getMessage());
             c.queue.deadLetter(node, queueName, raw, e.getMessage(), 0, null, null);
             c.metrics.deadLettered(null, queueName);
-            return;
+            return null;
         }
         if (!taskNames.isEmpty() && !taskNames.contains(message.taskName())) {
             String reason = "unknown task " + message.taskName() + " on queue " + queueName + " (this queue runs "
@@ -140,7 +154,7 @@ class CeleryConsumer extends DefaultConsumer {
             tracker.failed(message, "NotRegistered", reason, worker);
             c.queue.deadLetter(node, queueName, raw, reason, message.retries(), message.taskId(), message.taskName());
             c.metrics.deadLettered(message.taskName(), queueName);
-            return;
+            return null;
         }
         Instant now = c.clock.instant();
         // the take already asked Redis when a message was waiting; after a blocking wait, ask now
@@ -149,12 +163,12 @@ class CeleryConsumer extends DefaultConsumer {
         if (status == ReliableQueue.TaskStatus.REVOKED) {
             tracker.revoked(message, "revoked", worker);
             c.queue.ack(node, raw);
-            return;
+            return null;
         }
         if (message.expires() != null && message.expires().toInstant().isBefore(now)) {
             tracker.revoked(message, "expired", worker);
             c.queue.ack(node, raw);
-            return;
+            return null;
         }
         if (message.eta() != null && message.eta().toInstant().isAfter(now.plus(ETA_SLACK))) {
             c.queue.delay(
@@ -163,7 +177,7 @@ class CeleryConsumer extends DefaultConsumer {
                     c.queue.listKey(queueName, message.priority()),
                     message.eta().toInstant(),
                     raw);
-            return;
+            return null;
         }
         if (status == ReliableQueue.TaskStatus.SUCCEEDED) {
             log.info(
@@ -171,27 +185,24 @@ class CeleryConsumer extends DefaultConsumer {
                     queueName,
                     message.taskId());
             c.queue.ack(node, raw);
-            return;
+            return null;
         }
         // every log line of the task's work names it; the video routes add video_id (VideoPipeline.videoId)
         MDC.put("task_id", message.taskId());
         try {
-            run(c, raw, message, worker);
+            return run(c, raw, message, worker);
         } finally {
             MDC.remove("task_id");
             MDC.remove("video_id");
         }
     }
 
-    private void run(CeleryComponent c, String raw, CeleryMessage message, String worker) {
+    private ReliableQueue.Taken run(CeleryComponent c, String raw, CeleryMessage message, String worker) {
         String queueName = endpoint.getQueueName();
         TaskTracker tracker = c.tracker;
-        tracker.started(message, worker);
-        java.time.Instant started = c.clock.instant();
         boolean events = endpoint.isEvents();
-        if (events) {
-            c.events.stage(message, "STARTED");
-        }
+        c.queue.started(tracker.started(message, worker), events ? c.events.started(message) : null);
+        java.time.Instant started = c.clock.instant();
         TaskSupervisor.Running running = c.supervisor.begin(message);
         long startedNanos = System.nanoTime();
         Exchange exchange = createExchange(false);
@@ -232,16 +243,25 @@ class CeleryConsumer extends DefaultConsumer {
                 tracker.succeeded(message, worker);
                 c.canvas.succeeded(message, body);
                 c.queue.ack(node, raw);
-            } else if (storeResult) {
-                c.queue.ack(node, raw, tracker.successResult(message, body, worker));
+                if (events) {
+                    c.events.publishDone(message, body, started);
+                }
+                return null;
+            }
+            if (storeResult) {
+                // result, ack, event and the next message in one round trip
+                ReliableQueue.Taken next = c.queue.finish(
+                        queueName,
+                        node,
+                        raw,
+                        tracker.successResult(message, body, worker),
+                        events ? c.events.done(message, body, started) : null,
+                        takesMore());
                 tracker.succeeded(message, worker);
-            } else {
-                c.queue.ack(node, raw);
+                return next;
             }
-            if (storeResult && events) {
-                c.events.done(message, body, started);
-            }
-            return;
+            c.queue.ack(node, raw);
+            return null;
         }
         TaskSupervisor.StopReason stop = running.stopReason();
         if (stop == TaskSupervisor.StopReason.SHUTDOWN) {
@@ -249,7 +269,7 @@ class CeleryConsumer extends DefaultConsumer {
             c.queue.handBack(node, raw, list, c.codec.encode(message.withRedelivered(true)));
             c.metrics.ended(task, queueName, "handed_back", runtime);
             log.info("celery:{} handed task {} back to its queue for another node", queueName, message.taskId());
-            return;
+            return null;
         }
         String type = failure instanceof TaskFailure t
                 ? t.excType()
@@ -262,7 +282,7 @@ class CeleryConsumer extends DefaultConsumer {
             }
             c.queue.ack(node, raw);
             c.metrics.ended(task, queueName, "revoked", runtime);
-            return;
+            return null;
         }
         if (c.retry.willRetry(message.taskName(), message.retries(), failure)) {
             Instant due = c.clock.instant().plus(c.retry.backoff(message.taskName(), message.retries()));
@@ -284,7 +304,7 @@ class CeleryConsumer extends DefaultConsumer {
                     message.retries() + 1,
                     c.retry.maxRetries(message.taskName()),
                     due);
-            return;
+            return null;
         }
         tracker.failed(message, type, reason, worker);
         if (events) {
@@ -298,6 +318,7 @@ class CeleryConsumer extends DefaultConsumer {
         c.queue.deadLetter(node, queueName, raw, why, message.retries() + 1, message.taskId(), message.taskName());
         c.metrics.ended(task, queueName, "failure", runtime);
         c.metrics.deadLettered(task, queueName);
+        return null;
     }
 
     static String readable(Throwable t) {

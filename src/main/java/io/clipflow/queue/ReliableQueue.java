@@ -2,7 +2,9 @@ package io.clipflow.queue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clipflow.config.AsyncRedis;
 import io.clipflow.config.RedisKeys;
+import io.clipflow.notify.EventPublisher;
 import io.clipflow.task.ResultBackend;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,43 +33,42 @@ public class ReliableQueue {
     private static final int[] PRIORITY_STEPS = {0, 3, 6, 9};
 
     /**
-     * What a worker must know about a task before running it, in Lua (shared by the take and check scripts): 1 when
-     * it is revoked (ARGV[1]: now in ms), 2 when its result is already SUCCESS (ARGV[2]: result key prefix), else 0.
+     * Lua shared by the take scripts. {@code status_of(revoked, now, prefix, id)}: what a worker must know about a task
+     * before running it: 1 when it is revoked (in the {@code revoked} zset until after {@code now} ms), 2 when its
+     * result (key {@code prefix .. id}) is already SUCCESS, else 0. {@code take_first(first, last, dest, revoked, now,
+     * prefix)}: a non-blocking pass over the lists KEYS[first..last] (kombu's priority order) that moves the first
+     * message found into {@code dest} (the processing list) and returns it with its task id (the envelope's first
+     * {@code "id"}, as in {@link #HOLDING}) and that task's status; false when every list is empty.
      */
-    private static final String STATUS_OF = ResultBackend.RESULT_FUNCTIONS
+    private static final String TAKE_FUNCTIONS = ResultBackend.RESULT_FUNCTIONS
             + """
-            local function status_of(id)
-              local until_ms = redis.call('ZSCORE', KEYS[#KEYS], id)
-              if until_ms and tonumber(until_ms) > tonumber(ARGV[1]) then return 1 end
-              if succeeded(ARGV[2] .. id) then return 2 end
+            local function status_of(revoked, now, prefix, id)
+              local until_ms = redis.call('ZSCORE', revoked, id)
+              if until_ms and tonumber(until_ms) > tonumber(now) then return 1 end
+              if succeeded(prefix .. id) then return 2 end
               return 0
+            end
+            local function take_first(first, last, dest, revoked, now, prefix)
+              for i = first, last do
+                local v = redis.call('LMOVE', KEYS[i], dest, 'RIGHT', 'LEFT')
+                if v then
+                  local id = string.match(v, '"id":%s*"([^"]+)"')
+                  if id then return {v, id, status_of(revoked, now, prefix, id)} end
+                  return {v, '', 0}
+                end
+              end
+              return false
             end
             """;
 
-    /**
-     * Non-blocking pass over the priority lists in kombu's order, in one round trip: moves the first message found into
-     * the processing list (KEYS[#KEYS - 1]) and returns it with its task id (the envelope's first {@code "id"}, as in
-     * {@link #HOLDING}) and that task's status; KEYS[#KEYS] is the revoked set.
-     */
+    /** KEYS: the priority lists, the processing list, the revoked set; ARGV: now (ms), result key prefix. */
     private static final RedisScript<List> TAKE_FIRST = RedisScript.of(
-            STATUS_OF
-                    + """
-            local dest = KEYS[#KEYS - 1]
-            for i = 1, #KEYS - 2 do
-              local v = redis.call('LMOVE', KEYS[i], dest, 'RIGHT', 'LEFT')
-              if v then
-                local id = string.match(v, '"id":%s*"([^"]+)"')
-                if id then return {v, id, status_of(id)} end
-                return {v, '', 0}
-              end
-            end
-            return false
-            """,
+            TAKE_FUNCTIONS + "return take_first(1, #KEYS - 2, KEYS[#KEYS - 1], KEYS[#KEYS], ARGV[1], ARGV[2])\n",
             List.class);
 
-    /** The status (as {@code status_of}) of task ARGV[3]. */
+    /** KEYS[1] the revoked set; ARGV: now (ms), result key prefix, task id. */
     private static final RedisScript<Long> STATUS =
-            RedisScript.of(STATUS_OF + "return status_of(ARGV[3])\n", Long.class);
+            RedisScript.of(TAKE_FUNCTIONS + "return status_of(KEYS[1], ARGV[1], ARGV[2], ARGV[3])\n", Long.class);
 
     /**
      * Stores a final result (never over a SUCCESS, like {@code ResultBackend}'s STORE) and acks the message, in one
@@ -79,6 +80,44 @@ public class ReliableQueue {
             local written = store(KEYS[2], ARGV[2], ARGV[3])
             redis.call('LREM', KEYS[1], 1, ARGV[1])
             return written
+            """,
+            Long.class);
+
+    /**
+     * A worker's one round trip between two tasks (BullMQ's moveToFinished with fetch-next): stores the finished
+     * task's result (never over a SUCCESS), acks its message, sends its live event, and takes the next message as
+     * {@code take_first} does. KEYS: processing list, result, revoked set, the 4 priority lists, then the event's key
+     * pairs; ARGV: raw message, result, ttl, now (ms), result key prefix, take next (1/0), event cap, event ttl, event.
+     */
+    private static final RedisScript<List> FINISH = RedisScript.of(
+            TAKE_FUNCTIONS
+                    + EventPublisher.EMIT_FUNCTION
+                    + """
+            store(KEYS[2], ARGV[2], ARGV[3])
+            redis.call('LREM', KEYS[1], 1, ARGV[1])
+            if #KEYS > 7 then emit(8, #KEYS, ARGV[7], ARGV[8], ARGV[9]) end
+            if ARGV[6] == '1' then return take_first(4, 7, KEYS[1], KEYS[3], ARGV[4], ARGV[5]) end
+            return false
+            """,
+            List.class);
+
+    /**
+     * The STARTED result (never over a SUCCESS) and its live event, sent without waiting: KEYS result, then the
+     * event's key pairs; ARGV result, ttl, event cap, event ttl, event.
+     */
+    private static final String STARTED_LUA = ResultBackend.RESULT_FUNCTIONS
+            + EventPublisher.EMIT_FUNCTION
+            + """
+            store(KEYS[1], ARGV[1], ARGV[2])
+            if #KEYS > 1 then emit(2, #KEYS, ARGV[3], ARGV[4], ARGV[5]) end
+            return 1
+            """;
+
+    /** KEYS binding set, list; ARGV binding member, message: one round trip on the shared connection. */
+    private static final RedisScript<Long> PUBLISH = RedisScript.of(
+            """
+            redis.call('SADD', KEYS[1], ARGV[1])
+            return redis.call('LPUSH', KEYS[2], ARGV[2])
             """,
             Long.class);
 
@@ -198,11 +237,13 @@ public class ReliableQueue {
             List.class);
 
     private final StringRedisTemplate redis;
+    private final AsyncRedis async;
     private final RedisKeys keys;
     private final ObjectMapper json;
 
-    ReliableQueue(StringRedisTemplate redis, RedisKeys keys, ObjectMapper json) {
+    ReliableQueue(StringRedisTemplate redis, AsyncRedis async, RedisKeys keys, ObjectMapper json) {
         this.redis = redis;
+        this.async = async;
         this.keys = keys;
         this.json = json;
     }
@@ -214,15 +255,11 @@ public class ReliableQueue {
 
     /** LPUSH as kombu does, onto the priority sub-list the message's priority selects, plus the kombu binding. */
     public void publish(String queue, int priority, String encodedMessage) {
-        String list = listKey(queue, priority);
-        redis.executePipelined((org.springframework.data.redis.core.RedisCallback<Object>) connection -> {
-            var ser = redis.getStringSerializer();
-            connection
-                    .setCommands()
-                    .sAdd(ser.serialize(keys.binding(queue)), ser.serialize(CeleryMessageCodec.bindingMember(queue)));
-            connection.listCommands().lPush(ser.serialize(list), ser.serialize(encodedMessage));
-            return null;
-        });
+        redis.execute(
+                PUBLISH,
+                List.of(keys.binding(queue), listKey(queue, priority)),
+                CeleryMessageCodec.bindingMember(queue),
+                encodedMessage);
     }
 
     /**
@@ -265,11 +302,11 @@ public class ReliableQueue {
 
     /**
      * Moves the oldest message of {@code queue} (priority lists first, in kombu's order) into the node's processing
-     * list and returns it, waiting up to {@code timeout}; null when none came. It stays there until acked or moved.
-     * When a message was waiting, one round trip also tells whether its task is revoked or already succeeded; after a
-     * wait, {@link Taken#taskId()} is null and the caller asks {@link #status} itself.
+     * list and returns it, waiting up to {@code timeout} on {@code waiter}'s connection; null when none came. It stays
+     * there until acked or moved. When a message was waiting, one round trip also tells whether its task is revoked or
+     * already succeeded; after a wait, {@link Taken#taskId()} is null and the caller asks {@link #status} itself.
      */
-    public Taken take(String queue, String node, Duration timeout) {
+    public Taken take(String queue, String node, Duration timeout, Waiter waiter) {
         List<String> lists = new ArrayList<>(PRIORITY_STEPS.length + 2);
         for (int step : PRIORITY_STEPS) {
             lists.add(listKey(queue, step));
@@ -277,22 +314,71 @@ public class ReliableQueue {
         String processing = keys.processing(node);
         lists.add(processing);
         lists.add(keys.revoked());
-        List<?> ready = redis.execute(TAKE_FIRST, lists, Long.toString(System.currentTimeMillis()), keys.result(""));
-        if (ready != null && ready.size() == 3) {
-            String id = String.valueOf(ready.get(1));
-            return new Taken(
-                    String.valueOf(ready.get(0)),
-                    id.isEmpty() ? null : id,
-                    TaskStatus.of(((Number) ready.get(2)).longValue()));
+        Taken ready = taken(redis.execute(TAKE_FIRST, lists, now(), keys.result("")));
+        if (ready != null) {
+            return ready;
         }
-        String raw = redis.opsForList().move(keys.queue(queue), Direction.RIGHT, processing, Direction.LEFT, timeout);
+        String raw = waiter.move(keys.queue(queue), processing, timeout);
         return raw == null ? null : new Taken(raw, null, TaskStatus.RUNNABLE);
+    }
+
+    /** As {@link #take(String, String, Duration, Waiter)}, for a caller that takes once. */
+    public Taken take(String queue, String node, Duration timeout) {
+        try (Waiter waiter = waiter()) {
+            return take(queue, node, timeout, waiter);
+        }
+    }
+
+    /**
+     * A worker thread's own connection for the blocking wait (BLMOVE), kept for the thread's life: without it, every
+     * wait would open and close a connection (Spring Data Redis gives blocking commands a dedicated one per use).
+     */
+    public Waiter waiter() {
+        return new Waiter();
+    }
+
+    /** See {@link #waiter()}; one per thread, closed when the thread ends. */
+    public final class Waiter implements AutoCloseable {
+
+        private org.springframework.data.redis.connection.RedisConnection connection;
+
+        String move(String from, String to, Duration timeout) {
+            if (connection == null) {
+                connection = redis.getRequiredConnectionFactory().getConnection();
+            }
+            var ser = redis.getStringSerializer();
+            try {
+                byte[] raw = connection
+                        .listCommands()
+                        .bLMove(
+                                ser.serialize(from),
+                                ser.serialize(to),
+                                Direction.RIGHT,
+                                Direction.LEFT,
+                                timeout.toMillis() / 1000.0);
+                return raw == null ? null : ser.deserialize(raw);
+            } catch (RuntimeException e) {
+                close(); // the next wait starts on a new connection
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (RuntimeException e) {
+                    // already broken; nothing to hand back
+                }
+                connection = null;
+            }
+        }
     }
 
     /** Whether {@code taskId} is revoked, already succeeded, or may run. */
     public TaskStatus status(String taskId) {
-        Long code = redis.execute(
-                STATUS, List.of(keys.revoked()), Long.toString(System.currentTimeMillis()), keys.result(""), taskId);
+        Long code = redis.execute(STATUS, List.of(keys.revoked()), now(), keys.result(""), taskId);
         return TaskStatus.of(code == null ? 0 : code);
     }
 
@@ -310,6 +396,80 @@ public class ReliableQueue {
                 result.json(),
                 result.ttlSeconds());
         return written != null && written == 1;
+    }
+
+    /**
+     * A task is running: its STARTED result and live event ({@code event} may be null), sent without waiting on the
+     * shared connection, so they reach Redis before anything this thread sends next (they can never land over the
+     * task's SUCCESS).
+     */
+    public void started(ResultBackend.Write result, EventPublisher.Emit event) {
+        List<String> scriptKeys = new ArrayList<>(5);
+        scriptKeys.add(result.key());
+        if (event == null) {
+            async.fire(STARTED_LUA, scriptKeys, result.json(), result.ttlSeconds());
+            return;
+        }
+        scriptKeys.addAll(event.keys());
+        async.fire(
+                STARTED_LUA,
+                scriptKeys,
+                result.json(),
+                result.ttlSeconds(),
+                event.maxLen(),
+                event.ttlMillis(),
+                event.text());
+    }
+
+    /**
+     * Stores a task's result (unless a SUCCESS is there), acks its message and sends its live event ({@code event}
+     * may be null), and, when {@code takeNext}, takes the next message of {@code queue} as {@link #take} does without
+     * waiting: one round trip between two tasks. Returns the next message, or null.
+     */
+    public Taken finish(
+            String queue,
+            String node,
+            String rawMessage,
+            ResultBackend.Write result,
+            EventPublisher.Emit event,
+            boolean takeNext) {
+        List<String> scriptKeys = new ArrayList<>(11);
+        scriptKeys.add(keys.processing(node));
+        scriptKeys.add(result.key());
+        scriptKeys.add(keys.revoked());
+        for (int step : PRIORITY_STEPS) {
+            scriptKeys.add(listKey(queue, step));
+        }
+        if (event != null) {
+            scriptKeys.addAll(event.keys());
+        }
+        return taken(redis.execute(
+                FINISH,
+                scriptKeys,
+                rawMessage,
+                result.json(),
+                result.ttlSeconds(),
+                now(),
+                keys.result(""),
+                takeNext ? "1" : "0",
+                event == null ? "0" : event.maxLen(),
+                event == null ? "0" : event.ttlMillis(),
+                event == null ? "" : event.text()));
+    }
+
+    private static Taken taken(List<?> reply) {
+        if (reply == null || reply.size() != 3) {
+            return null;
+        }
+        String id = String.valueOf(reply.get(1));
+        return new Taken(
+                String.valueOf(reply.get(0)),
+                id.isEmpty() ? null : id,
+                TaskStatus.of(((Number) reply.get(2)).longValue()));
+    }
+
+    private static String now() {
+        return Long.toString(System.currentTimeMillis());
     }
 
     /** Acks {@code raw} and parks {@code delayed} (the same or a retried copy) until {@code due}, atomically. */

@@ -1,6 +1,5 @@
 package io.clipflow.task;
 
-import io.clipflow.config.AsyncRedis;
 import io.clipflow.config.RedisKeys;
 import java.util.List;
 import java.util.Optional;
@@ -48,19 +47,12 @@ public class ResultBackend {
     public record Write(String key, String json, String ttlSeconds) {}
 
     private final StringRedisTemplate redis;
-    private final AsyncRedis async;
     private final RedisKeys keys;
     private final CeleryResultCodec codec;
     private final ResultProperties properties;
 
-    ResultBackend(
-            StringRedisTemplate redis,
-            AsyncRedis async,
-            RedisKeys keys,
-            CeleryResultCodec codec,
-            ResultProperties properties) {
+    ResultBackend(StringRedisTemplate redis, RedisKeys keys, CeleryResultCodec codec, ResultProperties properties) {
         this.redis = redis;
-        this.async = async;
         this.keys = keys;
         this.codec = codec;
         this.properties = properties;
@@ -75,12 +67,6 @@ public class ResultBackend {
     public boolean store(Write w) {
         Long written = redis.execute(STORE, List.of(w.key()), w.json(), w.ttlSeconds());
         return written != null && written == 1;
-    }
-
-    /** As {@link #store}, without waiting for Redis (for states nobody waits on, like STARTED). */
-    public void storeLater(CeleryResult result) {
-        Write w = prepare(result);
-        async.fire(STORE_LUA, List.of(w.key()), w.json(), w.ttlSeconds());
     }
 
     /** The key, JSON and TTL a result is written with; for a caller that writes it together with something else. */

@@ -85,16 +85,19 @@ public class TaskTracker {
         records.save(new TaskRecord(taskId, name, queue, ownerId, videoId, clock.instant()));
     }
 
-    /** STARTED, written without waiting (nobody waits on it; it can never land over the SUCCESS that follows). */
-    public void started(CeleryMessage message, String worker) {
+    /**
+     * Records STARTED in the history and returns the STARTED result for the worker to send without waiting (nobody
+     * waits on it; it can never land over the SUCCESS that follows: {@code ReliableQueue.started}).
+     */
+    public ResultBackend.Write started(CeleryMessage message, String worker) {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("pid", PID);
         meta.put("hostname", worker);
-        backend.storeLater(extended(CeleryResult.started(message.taskId(), meta), message, worker));
         record(message, TaskState.STARTED, worker, null);
+        return backend.prepare(extended(CeleryResult.started(message.taskId(), meta), message, worker));
     }
 
-    /** The SUCCESS result to store (with the message's ack, {@code ReliableQueue.ack(node, raw, write)}). */
+    /** The SUCCESS result to store (with the message's ack, {@code ReliableQueue.finish}). */
     public ResultBackend.Write successResult(CeleryMessage message, Object result, String worker) {
         return backend.prepare(extended(CeleryResult.success(message.taskId(), result), message, worker));
     }

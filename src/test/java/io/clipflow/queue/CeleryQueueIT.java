@@ -46,6 +46,9 @@ class CeleryQueueIT extends IntegrationTestBase {
     CeleryMessageCodec codec;
 
     @Autowired
+    io.clipflow.notify.EventPublisher events;
+
+    @Autowired
     ClipflowProperties properties;
 
     @TempDir
@@ -130,6 +133,48 @@ class CeleryQueueIT extends IntegrationTestBase {
         assertThat(queue.status(revoked.taskId())).isEqualTo(ReliableQueue.TaskStatus.REVOKED);
         assertThat(queue.status(done.taskId())).isEqualTo(ReliableQueue.TaskStatus.SUCCEEDED);
         assertThat(queue.status(fresh.taskId())).isEqualTo(ReliableQueue.TaskStatus.RUNNABLE);
+    }
+
+    @Test
+    void finishStoresTheResultAcksSendsTheEventAndTakesTheNextMessageInOneStep() {
+        String q = "finish-check";
+        String node = "finish-node";
+        CeleryMessage first = codec.newTask("clipflow.noop", List.of(1), Map.of(), q, TaskOptions.none());
+        CeleryMessage second = codec.newTask("clipflow.noop", List.of(2), Map.of(), q, TaskOptions.none());
+        queue.publish(q, 0, codec.encode(first));
+        queue.publish(q, 0, codec.encode(second));
+        ReliableQueue.Taken taken = queue.take(q, node, Duration.ofMillis(100));
+        assertThat(taken.taskId()).isEqualTo(first.taskId());
+        String topic = "task." + first.taskId();
+        var event = events.prepare(List.of(topic), Map.of("type", "done", "task_id", first.taskId()));
+        String result = "{\"status\": \"SUCCESS\", \"result\": 1, \"task_id\": \"" + first.taskId() + "\"}";
+
+        ReliableQueue.Taken next = queue.finish(
+                q,
+                node,
+                taken.raw(),
+                new io.clipflow.task.ResultBackend.Write(keys.result(first.taskId()), result, "60"),
+                event,
+                true);
+
+        assertThat(next.taskId()).isEqualTo(second.taskId());
+        assertThat(next.status()).isEqualTo(ReliableQueue.TaskStatus.RUNNABLE);
+        assertThat(redis.opsForValue().get(keys.result(first.taskId()))).isEqualTo(result);
+        assertThat(redis.getExpire(keys.result(first.taskId()))).isBetween(1L, 60L);
+        assertThat(queue.processing(node)).containsExactly(next.raw());
+        assertThat(events.after(topic, null)).singleElement().satisfies(e -> assertThat(e.json())
+                .contains("\"type\":\"done\""));
+        // the last task of the queue: nothing taken along, and a SUCCESS already there is never overwritten
+        assertThat(queue.finish(
+                        q,
+                        node,
+                        next.raw(),
+                        new io.clipflow.task.ResultBackend.Write(keys.result(first.taskId()), "{}", "60"),
+                        null,
+                        true))
+                .isNull();
+        assertThat(queue.processing(node)).isEmpty();
+        assertThat(redis.opsForValue().get(keys.result(first.taskId()))).isEqualTo(result);
     }
 
     @Test
