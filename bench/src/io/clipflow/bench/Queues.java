@@ -81,6 +81,7 @@ final class Queues {
                     if (!bench.only.contains("drain")) {
                         drain(node, null, CLIPFLOW_WARMUP_DRAINS); // a warm JVM, as a worker that has been running
                     }
+                    awaitQuiet(node); // "an idle worker": the drains' history rows are written, the JIT is done
                     latency("Clipflow", config.label(), true);
                 }
             }
@@ -213,10 +214,25 @@ final class Queues {
         return rates;
     }
 
+    /** Waits (up to 60 s) until the node uses under 2% of a core over a second. */
+    private static void awaitQuiet(Proc node) {
+        long until = System.nanoTime() + 60_000_000_000L;
+        double before = node.cpuSeconds();
+        while (System.nanoTime() < until) {
+            Bench.sleep(1000);
+            double now = node.cpuSeconds();
+            if (now - before < 0.02) {
+                return;
+            }
+            before = now;
+        }
+        System.err.println("bench: the worker did not become idle within 60 s; measuring anyway");
+    }
+
     private void latency(String system, String setting, boolean reference) {
         List<Double> p50 = new ArrayList<>();
         List<Double> p99 = new ArrayList<>();
-        wire.latencies("lw" + (runs++), 50);
+        wire.latencies("lw" + (runs++), 2000); // the JIT compiles the one-at-a-time path (BLMOVE, status check) too
         for (int i = 0; i < bench.reps; i++) {
             List<Double> ms = wire.latencies("l" + (runs++), 200);
             List<Double> slowest = new ArrayList<>(ms);
