@@ -87,10 +87,10 @@ class CeleryConsumer extends DefaultConsumer {
         CeleryComponent component = endpoint.getComponent();
         Duration poll = Duration.ofMillis(endpoint.getPollTimeoutMillis());
         try (ReliableQueue.Waiter waiter = component.queue.waiter()) {
-            // the message the last task's finish took along; it is run even when stopping (it is in our processing
-            // list)
+            // the message the last task's finish took along: it is in our processing list, so it runs even when
+            // this consumer is stopping
             ReliableQueue.Taken next = null;
-            while (next != null || (isRunAllowed() && !isSuspendingOrSuspended())) {
+            while (next != null || takesMore()) {
                 ReliableQueue.Taken taken = next;
                 next = null;
                 if (taken == null) {
@@ -257,7 +257,12 @@ class CeleryConsumer extends DefaultConsumer {
                         tracker.successResult(message, body, worker),
                         events ? c.events.done(message, body, started) : null,
                         takesMore());
-                tracker.succeeded(message, worker);
+                try {
+                    tracker.succeeded(message, worker);
+                } catch (RuntimeException e) {
+                    // never drop the message taken along: it would wait in our processing list until a restart
+                    log.warn("celery:{} task {} history not recorded: {}", queueName, message.taskId(), e.toString());
+                }
                 return next;
             }
             c.queue.ack(node, raw);

@@ -71,19 +71,6 @@ public class ReliableQueue {
             RedisScript.of(TAKE_FUNCTIONS + "return status_of(KEYS[1], ARGV[1], ARGV[2], ARGV[3])\n", Long.class);
 
     /**
-     * Stores a final result (never over a SUCCESS, like {@code ResultBackend}'s STORE) and acks the message, in one
-     * step: KEYS[1] processing list, KEYS[2] result; ARGV raw message, result, ttl. Returns whether it was written.
-     */
-    private static final RedisScript<Long> ACK_STORING = RedisScript.of(
-            ResultBackend.RESULT_FUNCTIONS
-                    + """
-            local written = store(KEYS[2], ARGV[2], ARGV[3])
-            redis.call('LREM', KEYS[1], 1, ARGV[1])
-            return written
-            """,
-            Long.class);
-
-    /**
      * A worker's one round trip between two tasks (BullMQ's moveToFinished with fetch-next): stores the finished
      * task's result (never over a SUCCESS), acks its message, sends its live event, and takes the next message as
      * {@code take_first} does. KEYS: processing list, result, revoked set, the 4 priority lists, then the event's key
@@ -385,17 +372,6 @@ public class ReliableQueue {
     /** Removes a message from the node's processing list once its result is stored. */
     public void ack(String node, String rawMessage) {
         redis.opsForList().remove(keys.processing(node), 1, rawMessage);
-    }
-
-    /** Stores the task's final result (unless a SUCCESS is there) and acks its message, in one step. */
-    public boolean ack(String node, String rawMessage, ResultBackend.Write result) {
-        Long written = redis.execute(
-                ACK_STORING,
-                List.of(keys.processing(node), result.key()),
-                rawMessage,
-                result.json(),
-                result.ttlSeconds());
-        return written != null && written == 1;
     }
 
     /**

@@ -39,7 +39,7 @@ public class ResultBackend {
             """;
 
     /** KEYS[1] result; ARGV result, ttl. */
-    public static final String STORE_LUA = RESULT_FUNCTIONS + "return store(KEYS[1], ARGV[1], ARGV[2])\n";
+    private static final String STORE_LUA = RESULT_FUNCTIONS + "return store(KEYS[1], ARGV[1], ARGV[2])\n";
 
     private static final RedisScript<Long> STORE = RedisScript.of(STORE_LUA, Long.class);
 
