@@ -145,13 +145,7 @@ public class VideoEvents {
     }
 
     private static String reason(Throwable failure) {
-        Throwable cause = failure;
-        while (cause != null
-                && cause.getCause() != null
-                && cause.getCause() != cause
-                && !(cause instanceof io.clipflow.media.MediaException)) {
-            cause = cause.getCause();
-        }
+        Throwable cause = io.clipflow.media.MediaException.readableCause(failure);
         return cause == null || cause.getMessage() == null ? "processing failed" : cause.getMessage();
     }
 }

@@ -230,13 +230,7 @@ public class VideoPipeline {
             @Variable("videoId") Long videoId,
             @Variable("taskId") String taskId,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable failure) {
-        Throwable cause = failure;
-        while (cause != null
-                && cause.getCause() != null
-                && cause.getCause() != cause
-                && !(cause instanceof io.clipflow.media.MediaException)) {
-            cause = cause.getCause();
-        }
+        Throwable cause = io.clipflow.media.MediaException.readableCause(failure);
         Throwable effective = cause == null ? null : supervisor.effectiveFailure(taskId, cause);
         String reason = effective == null ? null : effective.getMessage();
         if (effective != null && supervisor.willRunAgain(taskId, effective)) {
