@@ -49,6 +49,9 @@ class RedisRestartIT {
             assertThat(runNoop(port, "before"))
                     .contains("\"status\": \"SUCCESS\"")
                     .contains("\"result\": \"before\"");
+            assertThat(eventPatternSubscriptions(port))
+                    .as("a worker-only node serves no WebSocket/SSE client, so it does not read every event")
+                    .isZero();
 
             redis.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             Path log = dir.resolve(node.name() + ".log");
@@ -82,6 +85,15 @@ class RedisRestartIT {
                         return result != null && result.contains("SUCCESS");
                     });
             return redis.sync().get(key);
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private static long eventPatternSubscriptions(int port) {
+        RedisClient client = RedisClient.create("redis://127.0.0.1:" + port + "/0");
+        try (StatefulRedisConnection<String, String> redis = client.connect()) {
+            return redis.sync().pubsubNumpat();
         } finally {
             client.shutdown();
         }
