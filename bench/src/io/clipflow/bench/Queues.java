@@ -20,19 +20,17 @@ final class Queues {
     record Config(String label, int concurrency, List<String> args) {}
 
     /**
-     * Defaults; anonymous successes kept out of the history table; and that without live task events, which is what
-     * Celery does by default (no events without {@code -E}, no database row per task).
+     * Defaults (STARTED stored, live task events, a history row for owned and failed tasks); that with a history row
+     * for every task; and defaults without live task events, which is what Celery does by default (no events without
+     * {@code -E}, no database row per task).
      */
     static final List<Config> CONFIGS = List.of(
             new Config("concurrency 16, defaults", 16, List.of()),
+            new Config("concurrency 16, results.history=all", 16, List.of("--clipflow.results.history=all")),
             new Config(
-                    "concurrency 16, results.history=owned-and-failed",
+                    "concurrency 16, no task events (Celery's defaults)",
                     16,
-                    List.of("--clipflow.results.history=owned-and-failed")),
-            new Config(
-                    "concurrency 16, history owned-and-failed, no task events (Celery's defaults)",
-                    16,
-                    List.of("--clipflow.results.history=owned-and-failed", "--clipflow.queues.celery.events=false")));
+                    List.of("--clipflow.queues.celery.events=false")));
 
     /** Drains not counted before the measured ones: the JIT compiles the hot path during the first ~100,000 tasks. */
     static final int CLIPFLOW_WARMUP_DRAINS = 5;

@@ -1,6 +1,8 @@
 package io.clipflow.notify;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipflow.config.RedisKeys;
+import io.clipflow.task.ResultBackend;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,14 +34,23 @@ public class EventHub implements SmartLifecycle {
     private final Map<String, Set<Subscriber>> byTopic = new ConcurrentHashMap<>();
     private final RedisKeys keys;
     private final EventPublisher history;
+    private final ResultBackend results;
+    private final ObjectMapper json;
     private final EventsProperties properties;
     private final ExecutorService senders;
     private final ScheduledExecutorService heartbeats;
     private volatile boolean running;
 
-    EventHub(RedisKeys keys, EventPublisher history, EventsProperties properties) {
+    EventHub(
+            RedisKeys keys,
+            EventPublisher history,
+            ResultBackend results,
+            ObjectMapper json,
+            EventsProperties properties) {
         this.keys = keys;
         this.history = history;
+        this.results = results;
+        this.json = json;
         this.properties = properties;
         this.senders = Executors.newFixedThreadPool(properties.sendThreads(), named("events-send-"));
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(named("events-heartbeat-"));
@@ -76,14 +87,23 @@ public class EventHub implements SmartLifecycle {
 
     /**
      * Sends the subscriber its starting state, then lets live events through: the kept events after {@code
-     * lastEventId}, or else the latest one, so a page opened mid-transcode shows where it is.
+     * lastEventId}, or else the latest one, so a page opened mid-transcode shows where it is. A task's topic keeps no
+     * events: its starting state is the task's stored result ({@link TaskEvents#snapshot}).
      */
     void replay(Subscriber subscriber, String lastEventId) {
         List<Event> start;
+        String topic = subscriber.topic();
         try {
-            start = Event.isValidId(lastEventId)
-                    ? history.after(subscriber.topic(), lastEventId)
-                    : history.latest(subscriber.topic()).map(List::of).orElse(List.of());
+            if (!EventPublisher.keepsHistory(topic)) {
+                String taskId = topic.substring(TaskEvents.TOPIC_PREFIX.length());
+                start = TaskEvents.snapshot(results.get(taskId), json)
+                        .map(List::of)
+                        .orElse(List.of());
+            } else {
+                start = Event.isValidId(lastEventId)
+                        ? history.after(topic, lastEventId)
+                        : history.latest(topic).map(List::of).orElse(List.of());
+            }
         } catch (RuntimeException e) {
             // live events still flow; only the catch-up is lost
             log.warn("cannot read the history of {}: {}", subscriber.topic(), e.toString());

@@ -19,6 +19,11 @@ import org.springframework.stereotype.Component;
  * Publishes events to {@code clipflow:events:<topic>} and keeps each topic's recent events in the capped stream
  * {@code clipflow:history:<topic>}; called by the event steps of routes video-upload and video-process (through
  * {@code videoEvents}). The stream entry id is the event's {@code id}, so SSE's {@code Last-Event-ID} resumes from it.
+ *
+ * <p>A task's topic ({@code task.<id>}) keeps no stream: a task's state is already kept once, in its result
+ * ({@code celery-task-meta-<id>}), which is what a late subscriber gets ({@link TaskEvents#snapshot}). A stream per
+ * task would be a new key per task (4.7 KB of Redis memory each, kept for {@code history-ttl}) and the largest part of
+ * Redis's work for a small task.
  */
 @Component("eventPublisher")
 public class EventPublisher {
@@ -27,15 +32,26 @@ public class EventPublisher {
      * Append, cap, expire and publish in one atomic step per event, so a subscriber that reads the history right after
      * subscribing sees every event either in the history or live (never neither). The published copy carries the id.
      * {@code emit(first, last, maxlen, ttl, text)} does it for the key pairs KEYS[first..last] (history, channel); a
-     * script that changes state includes it to send its event in the same step ({@link Emit}).
+     * script that changes state includes it to send its event in the same step ({@link Emit}). A pair that names the
+     * channel twice keeps no history: its event gets an id of the same form from Redis's clock.
      */
     public static final String EMIT_FUNCTION =
             """
             local function emit(first, last, maxlen, ttl, text)
               local ids = {}
+              local now
               for i = first, last, 2 do
-                local id = redis.call('XADD', KEYS[i], 'MAXLEN', maxlen, '*', 'event', text)
-                redis.call('PEXPIRE', KEYS[i], ttl)
+                local id
+                if KEYS[i] ~= KEYS[i + 1] then
+                  id = redis.call('XADD', KEYS[i], 'MAXLEN', maxlen, '*', 'event', text)
+                  redis.call('PEXPIRE', KEYS[i], ttl)
+                else
+                  if not now then
+                    local t = redis.call('TIME')
+                    now = t[1] .. string.format('%03d', math.floor(t[2] / 1000)) .. '-' .. (t[2] % 1000)
+                  end
+                  id = now
+                end
                 redis.call('PUBLISH', KEYS[i + 1], '{"id":"' .. id .. '",' .. string.sub(text, 2))
                 ids[#ids + 1] = id
               end
@@ -109,12 +125,18 @@ public class EventPublisher {
     }
 
     private List<String> redisKeys(List<String> topics) {
-        List<String> redisKeys = new ArrayList<>();
+        List<String> redisKeys = new ArrayList<>(topics.size() * 2);
         for (String topic : topics) {
-            redisKeys.add(keys.history(topic));
-            redisKeys.add(keys.events(topic));
+            String channel = keys.events(topic);
+            redisKeys.add(keepsHistory(topic) ? keys.history(topic) : channel);
+            redisKeys.add(channel);
         }
         return redisKeys;
+    }
+
+    /** False for a task's topic: its state lives in the task's result (see the class comment). */
+    static boolean keepsHistory(String topic) {
+        return !topic.startsWith(TaskEvents.TOPIC_PREFIX);
     }
 
     private String text(Map<String, Object> event) {

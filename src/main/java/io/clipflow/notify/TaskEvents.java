@@ -1,12 +1,16 @@
 package io.clipflow.notify;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipflow.queue.CeleryMessage;
+import io.clipflow.task.CeleryResult;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,6 +27,12 @@ public class TaskEvents {
      * owner's topic without a database lookup; Celery keeps unknown headers, so it survives retries and redelivery.
      */
     public static final String OWNER_HEADER = "clipflow_owner";
+
+    /** A task's topic is this prefix and its id; it keeps no history stream (see {@link EventPublisher}). */
+    public static final String TOPIC_PREFIX = "task.";
+
+    /** The id of a {@link #snapshot}: before any live event's, so none that follows is taken for a duplicate. */
+    static final String SNAPSHOT_ID = "0-0";
 
     private final EventPublisher publisher;
 
@@ -61,6 +71,48 @@ public class TaskEvents {
         publisher.publishLater(topics(message), event);
     }
 
+    /**
+     * What a subscriber who comes late to a task's topic gets first, in place of the history other topics keep: the
+     * task's state from its result, as the event that announced it ({@code done}, {@code error} or {@code
+     * stage_update}), with {@code "snapshot": true}; empty while the task is PENDING (no result yet).
+     */
+    static Optional<Event> snapshot(Optional<CeleryResult> stored, ObjectMapper json) {
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        CeleryResult r = stored.get();
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("id", SNAPSHOT_ID);
+        event.put(
+                "type",
+                switch (r.status()) {
+                    case CeleryResult.SUCCESS -> "done";
+                    case CeleryResult.FAILURE, CeleryResult.RETRY -> "error";
+                    default -> "stage_update";
+                });
+        event.put("task_id", r.taskId());
+        if (r.extended() != null && r.extended().name() != null) {
+            event.put("task", r.extended().name());
+        }
+        if (r.dateDone() != null) {
+            event.put("timestamp", r.dateDoneTime().toInstant().toString());
+        }
+        event.put("status", r.status());
+        if (r.isException()) {
+            event.put("error", r.excType() + ": " + r.excMessage());
+        } else if (CeleryResult.SUCCESS.equals(r.status())) {
+            event.put("result", r.result());
+        } else if (!r.result().isNull()) {
+            event.put("meta", r.result());
+        }
+        event.put("snapshot", true);
+        try {
+            return Optional.of(new Event(SNAPSHOT_ID, json.writeValueAsString(event)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a stored result that is not serializable: " + e.getMessage(), e);
+        }
+    }
+
     private static Map<String, Object> base(String type, CeleryMessage message) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("type", type);
@@ -78,7 +130,7 @@ public class TaskEvents {
 
     private static List<String> topics(CeleryMessage message) {
         List<String> topics = new ArrayList<>(2);
-        topics.add("task." + message.taskId());
+        topics.add(TOPIC_PREFIX + message.taskId());
         JsonNode owner = message.header(OWNER_HEADER);
         if (owner.canConvertToLong()) {
             topics.add("user." + owner.asLong());

@@ -54,7 +54,12 @@ class TaskControlController {
             throw ApiException.notFound("task " + taskId);
         }
         boolean terminate = body != null && Boolean.TRUE.equals(body.terminate());
-        TaskState state = record.map(TaskRecord::getState).orElse(TaskState.PENDING);
+        // the live state is the stored result (every task has one once started); the history row, which anonymous
+        // successes need not have (clipflow.results.history), only when there is none yet
+        TaskState state = tracker.result(taskId)
+                .map(r -> liveState(r.status()))
+                .or(() -> record.map(TaskRecord::getState))
+                .orElse(TaskState.PENDING);
         if (state == TaskState.SUCCESS || state == TaskState.FAILURE || state == TaskState.REVOKED) {
             throw new ApiException(
                     org.springframework.http.HttpStatus.CONFLICT,
@@ -74,5 +79,14 @@ class TaskControlController {
         reply.put("terminate", terminate);
         reply.put("was", state.name());
         return ResponseEntity.accepted().body(reply);
+    }
+
+    /** A Celery state name as a task state; a custom one (a task's own progress state) means it is running. */
+    private static TaskState liveState(String status) {
+        try {
+            return TaskState.valueOf(status);
+        } catch (IllegalArgumentException e) {
+            return TaskState.PROGRESS;
+        }
     }
 }

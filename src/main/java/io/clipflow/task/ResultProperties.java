@@ -9,15 +9,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param expires how long {@code celery-task-meta-<id>} lives (Celery's {@code result_expires}, default one day)
  * @param extended also write {@code name, args, kwargs, worker, retries, queue} (Celery's {@code result_extended})
- * @param history which tasks get a row in the history table: {@code all}, or {@code owned-and-failed} (tasks sent
- *     through the API or an upload, and any task that retried, failed, was revoked or skipped): for queues of many
- *     small anonymous tasks, whose results live in Redis like Celery's, a row each is the main cost of the worker
+ * @param history which tasks get a row in the history table: {@code owned-and-failed} (tasks sent through the API
+ *     or an upload, whose owners list them, and any task that retried, failed, was revoked or skipped, which
+ *     operations look for), or {@code all}. An anonymous success (a Python client's, a built-in's) keeps its result
+ *     in Redis, as Celery does; a row each for those would be the worker's main cost and, at thousands of tasks a
+ *     second, a table of billions of rows within the 30-day retention
  */
 @ConfigurationProperties("clipflow.results")
 public record ResultProperties(
         @DefaultValue("1d") Duration expires,
         @DefaultValue("true") boolean extended,
-        @DefaultValue("all") History history) {
+        @DefaultValue("owned-and-failed") History history) {
 
     public enum History {
         ALL,

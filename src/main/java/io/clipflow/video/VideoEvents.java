@@ -1,6 +1,7 @@
 package io.clipflow.video;
 
 import io.clipflow.notify.EventPublisher;
+import io.clipflow.notify.TaskEvents;
 import io.clipflow.queue.TaskCall;
 import io.clipflow.task.TaskRecord;
 import io.clipflow.task.TaskTracker;
@@ -86,7 +87,7 @@ public class VideoEvents {
         Map<String, Object> event = event("done", videoId, taskId);
         event.put("result", result);
         event.put("metadata", metadata(taskId));
-        List<String> topics = new ArrayList<>(List.of("task." + taskId));
+        List<String> topics = new ArrayList<>(List.of(TaskEvents.TOPIC_PREFIX + taskId));
         tasks.find(taskId).map(TaskRecord::getOwnerId).ifPresent(owner -> topics.add("user." + owner));
         publisher.publish(topics, event);
     }
@@ -103,7 +104,7 @@ public class VideoEvents {
         event.put("retry_count", retries == null ? 0 : retries);
         if (videoId == null) {
             if (taskId != null) {
-                publisher.publish(List.of("task." + taskId), event);
+                publisher.publish(List.of(TaskEvents.TOPIC_PREFIX + taskId), event);
             }
         } else {
             publish(videoId, taskId, event);
@@ -133,7 +134,7 @@ public class VideoEvents {
     private void publish(long videoId, String taskId, Map<String, Object> event) {
         List<String> topics = new ArrayList<>(List.of("video." + videoId));
         if (taskId != null) {
-            topics.add("task." + taskId);
+            topics.add(TaskEvents.TOPIC_PREFIX + taskId);
         }
         try {
             videos.find(videoId, null).map(Video::getOwnerId).ifPresent(owner -> topics.add("user." + owner));

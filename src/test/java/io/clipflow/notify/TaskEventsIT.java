@@ -3,18 +3,32 @@ package io.clipflow.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.clipflow.config.RedisKeys;
 import io.clipflow.security.Role;
+import io.clipflow.task.TaskTracker;
 import io.clipflow.testsupport.ApiClient;
 import io.clipflow.testsupport.IntegrationTestBase;
 import io.clipflow.testsupport.SseClient;
 import java.time.Duration;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 /** Any task, not only videos, streams its lifecycle on task.<id> and its owner's user.<id>. */
 class TaskEventsIT extends IntegrationTestBase {
 
     static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    RedisKeys keys;
+
+    @Autowired
+    TaskTracker tracker;
 
     private String sse(String topic) {
         return "http://127.0.0.1:" + port + "/api/events?topic=" + topic;
@@ -64,6 +78,47 @@ class TaskEventsIT extends IntegrationTestBase {
             assertThat(last.path("retry_count").asInt()).isEqualTo(2);
             assertThat(task.events().stream().map(e -> e.data().path("status").asText()))
                     .contains("RETRY");
+            // a task's topic keeps no stream: its live events take their ids from Redis's clock, in the same form
+            assertThat(task.events().stream()
+                            .filter(e -> e.data().has("task_id")
+                                    && !e.data().path("snapshot").asBoolean())
+                            .map(e -> e.data().path("id").asText()))
+                    .isNotEmpty()
+                    .allMatch(id -> id.matches("\\d{13}-\\d{1,3}"));
+        }
+        Awaitility.await().atMost(WAIT).until(() -> tracker.result(taskId)
+                .filter(r -> "FAILURE".equals(r.status()))
+                .isPresent());
+        try (SseClient late = SseClient.open(sse("task." + taskId), admin.token(), null)) {
+            JsonNode state =
+                    late.await(e -> e.data().path("snapshot").asBoolean(), WAIT).data();
+            assertThat(state.path("type").asText()).isEqualTo("error");
+            assertThat(state.path("status").asText()).isEqualTo("FAILURE");
+            assertThat(state.path("error").asText()).contains("failing run");
+        }
+    }
+
+    @Test
+    void aTaskTopicKeepsNoStreamOfItsOwnAndALateSubscriberGetsTheStoredResult() {
+        ApiClient alice = newUser(Role.USER);
+        String taskId = alice.postJson("/api/tasks", "{\"task\": \"clipflow.noop\", \"args\": [\"late\"]}")
+                .json()
+                .path("task_id")
+                .asText();
+        Awaitility.await().atMost(WAIT).until(() -> tracker.result(taskId)
+                .filter(r -> "SUCCESS".equals(r.status()))
+                .isPresent());
+
+        assertThat(redis.hasKey(keys.history("task." + taskId))).isFalse();
+        assertThat(redis.hasKey(keys.history("user." + alice.userId()))).isTrue();
+        try (SseClient late = SseClient.open(sse("task." + taskId), alice.token(), null)) {
+            JsonNode first = late.await(e -> "done".equals(e.data().path("type").asText()), WAIT)
+                    .data();
+            assertThat(first.path("snapshot").asBoolean()).isTrue();
+            assertThat(first.path("status").asText()).isEqualTo("SUCCESS");
+            assertThat(first.path("result").asText()).isEqualTo("late");
+            assertThat(first.path("task").asText()).isEqualTo("clipflow.noop");
+            assertThat(first.path("task_id").asText()).isEqualTo(taskId);
         }
     }
 }

@@ -152,14 +152,18 @@ class OpsApiIT extends IntegrationTestBase {
         assertThat(registered.path("videos.tasks.process_video").path("route").asText())
                 .isEqualTo("video-process");
 
-        // one success, and one task that fails 3 times (2 retries, then a dead letter)
-        CeleryMessage ok =
-                codec.newTask("clipflow.test.echo", List.of("hi"), Map.of(), "delivery-test", TaskOptions.none());
+        // one success sent through the API (the history keeps owned tasks and failures), and one anonymous task
+        // that fails 3 times (2 retries, then a dead letter)
+        String ok = admin.postJson(
+                        "/api/tasks",
+                        "{\"task\": \"clipflow.test.echo\", \"args\": [\"hi\"], \"queue\": \"delivery-test\"}")
+                .json()
+                .path("task_id")
+                .asText();
         CeleryMessage bad = codec.newTask(
                 "clipflow.test.fails_until", List.of(), Map.of("runs", 99), "delivery-test", TaskOptions.none());
-        queue.publish("delivery-test", 0, codec.encode(ok));
         queue.publish("delivery-test", 0, codec.encode(bad));
-        admin.awaitTask(ok.taskId(), Duration.ofSeconds(20), "SUCCESS");
+        admin.awaitTask(ok, Duration.ofSeconds(20), "SUCCESS");
         admin.awaitTask(bad.taskId(), Duration.ofSeconds(20), "FAILURE");
 
         JsonNode stats = admin.get("/api/ops/stats").json();

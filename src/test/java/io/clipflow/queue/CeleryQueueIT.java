@@ -146,7 +146,8 @@ class CeleryQueueIT extends IntegrationTestBase {
         ReliableQueue.Taken taken = queue.take(q, node, Duration.ofMillis(100));
         assertThat(taken.taskId()).isEqualTo(first.taskId());
         String topic = "task." + first.taskId();
-        var event = events.prepare(List.of(topic), Map.of("type", "done", "task_id", first.taskId()));
+        String owner = "user.42";
+        var event = events.prepare(List.of(topic, owner), Map.of("type", "done", "task_id", first.taskId()));
         String result = "{\"status\": \"SUCCESS\", \"result\": 1, \"task_id\": \"" + first.taskId() + "\"}";
 
         ReliableQueue.Taken next = queue.finish(
@@ -162,8 +163,9 @@ class CeleryQueueIT extends IntegrationTestBase {
         assertThat(redis.opsForValue().get(keys.result(first.taskId()))).isEqualTo(result);
         assertThat(redis.getExpire(keys.result(first.taskId()))).isBetween(1L, 60L);
         assertThat(queue.processing(node)).containsExactly(next.raw());
-        assertThat(events.after(topic, null)).singleElement().satisfies(e -> assertThat(e.json())
+        assertThat(events.after(owner, null)).singleElement().satisfies(e -> assertThat(e.json())
                 .contains("\"type\":\"done\""));
+        assertThat(redis.hasKey(keys.history(topic))).isFalse(); // a task's state is its result, kept once
         // the last task of the queue: nothing taken along, and a SUCCESS already there is never overwritten
         assertThat(queue.finish(
                         q,

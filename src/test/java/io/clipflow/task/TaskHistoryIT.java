@@ -1,0 +1,96 @@
+package io.clipflow.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clipflow.queue.TaskCall;
+import io.clipflow.queue.TaskOptions;
+import io.clipflow.security.Role;
+import io.clipflow.testsupport.ApiClient;
+import io.clipflow.testsupport.IntegrationTestBase;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.camel.ProducerTemplate;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Which tasks get a row in the history table ({@code clipflow.results.history}), on the real database. */
+class TaskHistoryIT extends IntegrationTestBase {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Autowired
+    ProducerTemplate camel;
+
+    @Autowired
+    TaskTracker tracker;
+
+    @Autowired
+    TaskRecordRepository records;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    TransactionTemplate tx;
+
+    private String send(String task, Map<String, ?> kwargs) {
+        return camel.requestBody(
+                "celery:delivery-test", new TaskCall(null, task, List.of(), kwargs, TaskOptions.none()), String.class);
+    }
+
+    private void awaitResult(String taskId, String status) {
+        Awaitility.await().atMost(WAIT).until(() -> tracker.result(taskId)
+                .filter(r -> status.equals(r.status()))
+                .isPresent());
+    }
+
+    @Test
+    void byDefaultAnAnonymousSuccessLivesOnlyInTheResultBackendWhileFailuresAndOwnedTasksGetARow() {
+        String anonymous = send("clipflow.test.flaky", Map.of("fail_times", 0));
+        awaitResult(anonymous, "SUCCESS");
+        String failed = send("clipflow.test.fails_until", Map.of("runs", 100));
+        awaitResult(failed, "FAILURE");
+        ApiClient alice = newUser(Role.USER);
+        String owned = alice.postJson("/api/tasks", "{\"task\": \"clipflow.noop\", \"args\": [1]}")
+                .json()
+                .path("task_id")
+                .asText();
+        awaitResult(owned, "SUCCESS");
+
+        assertThat(tracker.find(failed).orElseThrow().getState()).isEqualTo(TaskState.FAILURE);
+        assertThat(tracker.find(owned).orElseThrow()).satisfies(row -> {
+            assertThat(row.getState()).isEqualTo(TaskState.SUCCESS);
+            assertThat(row.getOwnerId()).isEqualTo(alice.userId());
+        });
+        assertThat(tracker.find(anonymous)).isEmpty();
+    }
+
+    @Test
+    void withHistoryAllAnAnonymousSuccessGetsARowWithItsStartAndEnd() throws InterruptedException {
+        TaskHistory all =
+                new TaskHistory(jdbc, tx, new ResultProperties(Duration.ofDays(1), true, ResultProperties.History.ALL));
+        try {
+            String id = UUID.randomUUID().toString();
+            Instant started = Instant.now();
+            all.add(new TaskHistory.Change(
+                    id, "clipflow.noop", "celery", TaskState.STARTED, "w@node", null, 0, started));
+            all.add(new TaskHistory.Change(
+                    id, "clipflow.noop", "celery", TaskState.SUCCESS, "w@node", null, 0, started.plusMillis(5)));
+            all.flush();
+
+            TaskRecord row = records.findById(id).orElseThrow();
+            assertThat(row.getState()).isEqualTo(TaskState.SUCCESS);
+            assertThat(row.getOwnerId()).isNull();
+            assertThat(row.getStartedAt()).isNotNull();
+            assertThat(row.getFinishedAt()).isNotNull();
+        } finally {
+            all.stop();
+        }
+    }
+}
