@@ -19,6 +19,10 @@ interface TaskRecordRepository extends JpaRepository<TaskRecord, String> {
     @Query("select t.state, count(t) from TaskRecord t where t.finishedAt >= :since group by t.state")
     List<Object[]> countFinishedSince(@Param("since") Instant since);
 
+    @Query("select t.state, count(t) from TaskRecord t where t.finishedAt >= :since and t.ownerId is not null"
+            + " group by t.state")
+    List<Object[]> countOwnedFinishedSince(@Param("since") Instant since);
+
     @Query(
             "select t.name, t.startedAt, t.finishedAt from TaskRecord t where t.state = io.clipflow.task.TaskState.SUCCESS"
                     + " and t.startedAt is not null and t.finishedAt >= :since")

@@ -14,6 +14,8 @@ import java.util.TreeMap;
  * @param finishedLastMinute tasks that ended in the last minute, by state
  * @param finishedLastHour tasks that ended in the last hour, by state
  * @param failureRateLastHour FAILURE / (SUCCESS + FAILURE) over the last hour, 0 when nothing ended
+ * @param failureRateOf which tasks that rate is over: {@link #ALL_TASKS}, or {@link #OWNED_TASKS} when the history
+ *     keeps no row for anonymous successes ({@code clipflow.results.history=owned-and-failed}, the default)
  * @param runtimeSeconds per task name: count, p50, p95, p99 and max runtime in seconds of successes in the last day
  */
 public record TaskStats(
@@ -21,13 +23,23 @@ public record TaskStats(
         Map<String, Long> finishedLastMinute,
         Map<String, Long> finishedLastHour,
         double failureRateLastHour,
+        String failureRateOf,
         Map<String, Map<String, Number>> runtimeSeconds) {
 
+    public static final String ALL_TASKS = "all tasks";
+    public static final String OWNED_TASKS = "tasks sent through the API or an upload";
+
     static TaskStats of(
-            List<Object[]> byState, List<Object[]> lastMinute, List<Object[]> lastHour, List<Object[]> runs) {
+            List<Object[]> byState,
+            List<Object[]> lastMinute,
+            List<Object[]> lastHour,
+            List<Object[]> rateBasis,
+            String rateOf,
+            List<Object[]> runs) {
         Map<String, Long> hour = counts(lastHour);
-        long ok = hour.getOrDefault("SUCCESS", 0L);
-        long failed = hour.getOrDefault("FAILURE", 0L);
+        Map<String, Long> basis = counts(rateBasis);
+        long ok = basis.getOrDefault("SUCCESS", 0L);
+        long failed = basis.getOrDefault("FAILURE", 0L);
         Map<String, List<Double>> byName = new TreeMap<>();
         for (Object[] row : runs) {
             double seconds =
@@ -50,6 +62,7 @@ public record TaskStats(
                 counts(lastMinute),
                 hour,
                 ok + failed == 0 ? 0.0 : (double) failed / (ok + failed),
+                rateOf,
                 runtimes);
     }
 

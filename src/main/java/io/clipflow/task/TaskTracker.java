@@ -5,6 +5,7 @@ import io.clipflow.security.ClipflowUser;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.context.ApplicationEventPublisher;
@@ -73,11 +74,20 @@ public class TaskTracker {
     public TaskStats stats() {
         history.flush();
         Instant now = clock.instant();
-        return tx.execute(s -> TaskStats.of(
-                records.countByState(),
-                records.countFinishedSince(now.minus(java.time.Duration.ofMinutes(1))),
-                records.countFinishedSince(now.minus(java.time.Duration.ofHours(1))),
-                records.runtimesSince(now.minus(java.time.Duration.ofDays(1)))));
+        Instant hourAgo = now.minus(java.time.Duration.ofHours(1));
+        boolean everyTask = properties.history() == ResultProperties.History.ALL;
+        return tx.execute(s -> {
+            List<Object[]> lastHour = records.countFinishedSince(hourAgo);
+            // without a row per anonymous success, their failures alone would make the rate look far too high
+            List<Object[]> rateBasis = everyTask ? lastHour : records.countOwnedFinishedSince(hourAgo);
+            return TaskStats.of(
+                    records.countByState(),
+                    records.countFinishedSince(now.minus(java.time.Duration.ofMinutes(1))),
+                    lastHour,
+                    rateBasis,
+                    everyTask ? TaskStats.ALL_TASKS : TaskStats.OWNED_TASKS,
+                    records.runtimesSince(now.minus(java.time.Duration.ofDays(1))));
+        });
     }
 
     /** Records a task this node is about to send, so its owner can see it before any worker does. */

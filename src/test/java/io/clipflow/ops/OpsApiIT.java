@@ -152,8 +152,9 @@ class OpsApiIT extends IntegrationTestBase {
         assertThat(registered.path("videos.tasks.process_video").path("route").asText())
                 .isEqualTo("video-process");
 
-        // one success sent through the API (the history keeps owned tasks and failures), and one anonymous task
-        // that fails 3 times (2 retries, then a dead letter)
+        // through the API (the default history keeps a row for owned tasks and for every failure; the failure rate
+        // is over owned tasks): one success and one failure; and one anonymous task that fails 3 times (2 retries,
+        // then a dead letter)
         String ok = admin.postJson(
                         "/api/tasks",
                         "{\"task\": \"clipflow.test.echo\", \"args\": [\"hi\"], \"queue\": \"delivery-test\"}")
@@ -163,8 +164,15 @@ class OpsApiIT extends IntegrationTestBase {
         CeleryMessage bad = codec.newTask(
                 "clipflow.test.fails_until", List.of(), Map.of("runs", 99), "delivery-test", TaskOptions.none());
         queue.publish("delivery-test", 0, codec.encode(bad));
+        String ownedBad = admin.postJson(
+                        "/api/tasks",
+                        "{\"task\": \"clipflow.test.fails_until\", \"kwargs\": {\"runs\": 99}, \"queue\": \"delivery-test\"}")
+                .json()
+                .path("task_id")
+                .asText();
         admin.awaitTask(ok, Duration.ofSeconds(20), "SUCCESS");
         admin.awaitTask(bad.taskId(), Duration.ofSeconds(20), "FAILURE");
+        admin.awaitTask(ownedBad, Duration.ofSeconds(20), "FAILURE");
 
         JsonNode stats = admin.get("/api/ops/stats").json();
         assertThat(stats.path("byState").path("SUCCESS").asLong()).isPositive();
@@ -173,6 +181,7 @@ class OpsApiIT extends IntegrationTestBase {
         assertThat(stats.path("failureRateLastHour").asDouble())
                 .isBetween(0.0, 1.0)
                 .isPositive();
+        assertThat(stats.path("failureRateOf").asText()).isEqualTo(io.clipflow.task.TaskStats.OWNED_TASKS);
         assertThat(stats.path("runtimeSeconds")
                         .path("clipflow.test.echo")
                         .path("count")

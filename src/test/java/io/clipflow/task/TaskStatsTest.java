@@ -17,10 +17,14 @@ class TaskStatsTest {
             runs.add(new Object[] {"a", t, t.plusSeconds(s)});
         }
         runs.add(new Object[] {"b", t, t.plusMillis(500)});
+        List<Object[]> lastHour =
+                List.<Object[]>of(new Object[] {TaskState.SUCCESS, 9L}, new Object[] {TaskState.FAILURE, 1L});
         TaskStats stats = TaskStats.of(
                 List.<Object[]>of(new Object[] {TaskState.SUCCESS, 101L}, new Object[] {TaskState.FAILURE, 3L}),
                 List.<Object[]>of(new Object[] {TaskState.SUCCESS, 2L}),
-                List.<Object[]>of(new Object[] {TaskState.SUCCESS, 9L}, new Object[] {TaskState.FAILURE, 1L}),
+                lastHour,
+                lastHour,
+                TaskStats.ALL_TASKS,
                 runs);
         assertThat(stats.byState()).containsEntry("SUCCESS", 101L).containsEntry("FAILURE", 3L);
         assertThat(stats.finishedLastMinute()).containsEntry("SUCCESS", 2L);
@@ -36,8 +40,20 @@ class TaskStatsTest {
 
     @Test
     void noFinishedTasksMeansNoFailureRate() {
-        TaskStats stats = TaskStats.of(List.of(), List.of(), List.of(), List.of());
+        TaskStats stats = TaskStats.of(List.of(), List.of(), List.of(), List.of(), TaskStats.ALL_TASKS, List.of());
         assertThat(stats.failureRateLastHour()).isZero();
         assertThat(stats.runtimeSeconds()).isEmpty();
+    }
+
+    @Test
+    void withoutRowsForAnonymousSuccessesTheFailureRateIsOverOwnedTasksOnly() {
+        // the last hour's rows: 1 owned success, and 4 anonymous failures whose thousands of successes have no row
+        List<Object[]> lastHour =
+                List.<Object[]>of(new Object[] {TaskState.SUCCESS, 1L}, new Object[] {TaskState.FAILURE, 4L});
+        List<Object[]> owned = List.<Object[]>of(new Object[] {TaskState.SUCCESS, 1L});
+        TaskStats stats = TaskStats.of(List.of(), List.of(), lastHour, owned, TaskStats.OWNED_TASKS, List.of());
+        assertThat(stats.finishedLastHour()).containsEntry("FAILURE", 4L);
+        assertThat(stats.failureRateLastHour()).isZero();
+        assertThat(stats.failureRateOf()).isEqualTo(TaskStats.OWNED_TASKS);
     }
 }
