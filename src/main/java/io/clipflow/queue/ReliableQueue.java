@@ -382,19 +382,17 @@ public class ReliableQueue {
     public void started(ResultBackend.Write result, EventPublisher.Emit event) {
         List<String> scriptKeys = new ArrayList<>(5);
         scriptKeys.add(result.key());
-        if (event == null) {
-            async.fire(STARTED_LUA, scriptKeys, result.json(), result.ttlSeconds());
-            return;
+        if (event != null) {
+            scriptKeys.addAll(event.keys());
         }
-        scriptKeys.addAll(event.keys());
         async.fire(
                 STARTED_LUA,
                 scriptKeys,
                 result.json(),
                 result.ttlSeconds(),
-                event.maxLen(),
-                event.ttlMillis(),
-                event.text());
+                event == null ? "0" : event.maxLen(),
+                event == null ? "0" : event.ttlMillis(),
+                event == null ? "" : event.text());
     }
 
     /**
