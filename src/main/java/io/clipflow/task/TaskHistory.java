@@ -45,7 +45,8 @@ class TaskHistory {
      * One state change of one task.
      *
      * @param retries null keeps the row's count
-     * @param name null when the task is only updated (never inserted) by this change
+     * @param name null when the task is only updated (never inserted) by this change; a change that follows a
+     *     STARTED must carry it, since with {@code owned-and-failed} an anonymous task's STARTED alone writes no row
      */
     record Change(
             String taskId,

@@ -171,8 +171,8 @@ public class TaskTracker {
     }
 
     /** The task met its subject locked by another running task and did nothing. */
-    public void skipped(String taskId, String reason) {
-        history.add(new TaskHistory.Change(taskId, null, null, TaskState.SKIPPED, null, reason, null, clock.instant()));
+    public void skipped(String taskId, String name, String reason) {
+        history.add(new TaskHistory.Change(taskId, name, null, TaskState.SKIPPED, null, reason, null, clock.instant()));
     }
 
     /**

@@ -124,13 +124,14 @@ public class VideoPipeline {
     public Map<String, Object> skipped(
             @Variable("videoId") long videoId,
             @Variable("taskId") String taskId,
+            @Variable("taskName") String taskName,
             @Variables Map<String, Object> variables) {
         String holder = videoLock.holder(Long.toString(videoId)).orElse("another worker");
         String reason = "video " + videoId + " is being processed by task " + holder;
         if (holder.startsWith(taskId + "@")) {
             variables.put(TaskVariables.STORE_RESULT, false);
         } else {
-            tracker.skipped(taskId, reason);
+            tracker.skipped(taskId, taskName, reason);
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("video_id", videoId);

@@ -93,4 +93,38 @@ class TaskHistoryIT extends IntegrationTestBase {
             all.stop();
         }
     }
+
+    @Test
+    void withOwnedAndFailedATaskStillRunningWhenItsBatchIsWrittenKeepsItsRowForALaterSkip()
+            throws InterruptedException {
+        TaskHistory owned = new TaskHistory(
+                jdbc, tx, new ResultProperties(Duration.ofDays(1), true, ResultProperties.History.OWNED_AND_FAILED));
+        try {
+            String quick = UUID.randomUUID().toString();
+            String running = UUID.randomUUID().toString();
+            Instant t = Instant.now();
+            owned.add(new TaskHistory.Change(quick, "clipflow.noop", "celery", TaskState.STARTED, "w", null, 0, t));
+            owned.add(new TaskHistory.Change(quick, "clipflow.noop", "celery", TaskState.SUCCESS, "w", null, 0, t));
+            owned.add(new TaskHistory.Change(
+                    running, "videos.tasks.process_video", "video", TaskState.STARTED, "w", null, 0, t));
+            owned.flush();
+            // the STARTED alone wrote no row (an anonymous task that may yet simply succeed): the skip carries the
+            // task's name, so it can write the row itself
+            owned.add(new TaskHistory.Change(
+                    running,
+                    "videos.tasks.process_video",
+                    null,
+                    TaskState.SKIPPED,
+                    null,
+                    "locked by another task",
+                    null,
+                    t.plusMillis(5)));
+            owned.flush();
+
+            assertThat(records.findById(quick)).isEmpty();
+            assertThat(records.findById(running).orElseThrow().getState()).isEqualTo(TaskState.SKIPPED);
+        } finally {
+            owned.stop();
+        }
+    }
 }
