@@ -33,11 +33,13 @@ public class EventPublisher {
      * subscribing sees every event either in the history or live (never neither). The published copy carries the id.
      * {@code emit(first, last, maxlen, ttl, text)} does it for the key pairs KEYS[first..last] (history, channel); a
      * script that changes state includes it to send its event in the same step ({@link Emit}). A pair that names the
-     * channel twice keeps no history: its event gets an id of the same form from Redis's clock.
+     * channel twice keeps no history: its event gets an id of the same form from Redis's clock ({@code ms-µs}), set
+     * {@code early} microseconds back when given (a script sending two events to such a topic keeps their ids apart and
+     * in order).
      */
     public static final String EMIT_FUNCTION =
             """
-            local function emit(first, last, maxlen, ttl, text)
+            local function emit(first, last, maxlen, ttl, text, early)
               local ids = {}
               local now
               for i = first, last, 2 do
@@ -48,7 +50,8 @@ public class EventPublisher {
                 else
                   if not now then
                     local t = redis.call('TIME')
-                    now = t[1] .. string.format('%03d', math.floor(t[2] / 1000)) .. '-' .. (t[2] % 1000)
+                    local us = tonumber(t[1]) * 1000000 + tonumber(t[2]) - (early or 0)
+                    now = string.format('%d-%d', math.floor(us / 1000), us % 1000)
                   end
                   id = now
                 end

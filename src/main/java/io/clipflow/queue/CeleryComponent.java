@@ -26,6 +26,7 @@ public class CeleryComponent extends DefaultComponent {
     final Canvas canvas;
     final io.clipflow.notify.TaskEvents events;
     final TaskMetrics metrics;
+    final StartNotices starts;
     /** clipflow.roles has {@code worker}: consumers take messages; otherwise this node only publishes. */
     final boolean worker;
     /** clipflow.worker.queues: when not empty, the only queues this node consumes ({@code ./clipflow worker --queues}). */
@@ -43,6 +44,7 @@ public class CeleryComponent extends DefaultComponent {
             Canvas canvas,
             io.clipflow.notify.TaskEvents events,
             TaskMetrics metrics,
+            StartNotices starts,
             org.springframework.core.env.Environment env) {
         this.worker = env.getProperty("clipflow.role.worker", Boolean.class, true);
         this.workerQueues = java.util.Arrays.stream(
@@ -53,6 +55,7 @@ public class CeleryComponent extends DefaultComponent {
         this.canvas = canvas;
         this.events = events;
         this.metrics = metrics;
+        this.starts = starts;
         this.queue = queue;
         this.codec = codec;
         this.tracker = tracker;

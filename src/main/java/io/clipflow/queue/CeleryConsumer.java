@@ -1,5 +1,6 @@
 package io.clipflow.queue;
 
+import io.clipflow.notify.EventPublisher;
 import io.clipflow.task.TaskTracker;
 import java.time.Duration;
 import java.time.Instant;
@@ -190,18 +191,39 @@ class CeleryConsumer extends DefaultConsumer {
         // every log line of the task's work names it; the video routes add video_id (VideoPipeline.videoId)
         MDC.put("task_id", message.taskId());
         try {
-            return run(c, raw, message, worker);
+            return start(c, raw, message, worker);
         } finally {
             MDC.remove("task_id");
             MDC.remove("video_id");
         }
     }
 
-    private ReliableQueue.Taken run(CeleryComponent c, String raw, CeleryMessage message, String worker) {
+    private ReliableQueue.Taken start(CeleryComponent c, String raw, CeleryMessage message, String worker) {
         String queueName = endpoint.getQueueName();
         TaskTracker tracker = c.tracker;
         boolean events = endpoint.isEvents();
-        c.queue.started(tracker.started(message, worker), events ? c.events.started(message) : null);
+        tracker.started(message, worker);
+        EventPublisher.Emit startedEvent = events ? c.events.started(message) : null;
+        // sent once the task has run clipflow.results.started-after; a task done sooner withholds it (StartNotices)
+        StartNotices.Notice start =
+                c.starts.announce(() -> c.queue.started(tracker.startedResult(message, worker), startedEvent));
+        try {
+            return run(c, raw, message, worker, start, startedEvent);
+        } finally {
+            start.withhold();
+        }
+    }
+
+    private ReliableQueue.Taken run(
+            CeleryComponent c,
+            String raw,
+            CeleryMessage message,
+            String worker,
+            StartNotices.Notice start,
+            EventPublisher.Emit startedEvent) {
+        String queueName = endpoint.getQueueName();
+        TaskTracker tracker = c.tracker;
+        boolean events = endpoint.isEvents();
         java.time.Instant started = c.clock.instant();
         TaskSupervisor.Running running = c.supervisor.begin(message);
         long startedNanos = System.nanoTime();
@@ -237,6 +259,7 @@ class CeleryConsumer extends DefaultConsumer {
         if (failure == null) {
             c.metrics.ended(task, queueName, "success", runtime);
             if (storeResult && c.canvas.continues(message)) {
+                start.flush();
                 // result, then the chain's next task or callbacks, then the ack: a crash in between redelivers the
                 // message, which is acked as already succeeded after the follow-ups were sent
                 tracker.store(tracker.successResult(message, body, worker));
@@ -249,13 +272,15 @@ class CeleryConsumer extends DefaultConsumer {
                 return null;
             }
             if (storeResult) {
-                // result, ack, event and the next message in one round trip
+                // result, ack, events and the next message in one round trip
+                boolean startSent = start.withhold();
                 ReliableQueue.Taken next = c.queue.finish(
                         queueName,
                         node,
                         raw,
                         tracker.successResult(message, body, worker),
                         events ? c.events.done(message, body, started) : null,
+                        startSent || startedEvent == null ? null : startedEvent.text(),
                         takesMore());
                 try {
                     tracker.succeeded(message, worker);
@@ -265,9 +290,11 @@ class CeleryConsumer extends DefaultConsumer {
                 }
                 return next;
             }
+            start.flush();
             c.queue.ack(node, raw);
             return null;
         }
+        start.flush();
         TaskSupervisor.StopReason stop = running.stopReason();
         if (stop == TaskSupervisor.StopReason.SHUTDOWN) {
             String list = c.queue.listKey(queueName, message.priority());

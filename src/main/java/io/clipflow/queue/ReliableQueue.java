@@ -72,9 +72,10 @@ public class ReliableQueue {
 
     /**
      * A worker's one round trip between two tasks (BullMQ's moveToFinished with fetch-next): stores the finished
-     * task's result (never over a SUCCESS), acks its message, sends its live event, and takes the next message as
-     * {@code take_first} does. KEYS: processing list, result, revoked set, the 4 priority lists, then the event's key
-     * pairs; ARGV: raw message, result, ttl, now (ms), result key prefix, take next (1/0), event cap, event ttl, event.
+     * task's result (never over a SUCCESS), acks its message, sends its live event (after its started event when that
+     * was withheld: {@link StartNotices}), and takes the next message as {@code take_first} does. KEYS: processing
+     * list, result, revoked set, the 4 priority lists, then the events' key pairs; ARGV: raw message, result, ttl, now
+     * (ms), result key prefix, take next (1/0), event cap, event ttl, event, started event ('' for none).
      */
     private static final RedisScript<List> FINISH = RedisScript.of(
             TAKE_FUNCTIONS
@@ -82,7 +83,10 @@ public class ReliableQueue {
                     + """
             store(KEYS[2], ARGV[2], ARGV[3])
             redis.call('LREM', KEYS[1], 1, ARGV[1])
-            if #KEYS > 7 then emit(8, #KEYS, ARGV[7], ARGV[8], ARGV[9]) end
+            if #KEYS > 7 then
+              if ARGV[10] ~= '' then emit(8, #KEYS, ARGV[7], ARGV[8], ARGV[10], 1) end
+              emit(8, #KEYS, ARGV[7], ARGV[8], ARGV[9])
+            end
             if ARGV[6] == '1' then return take_first(4, 7, KEYS[1], KEYS[3], ARGV[4], ARGV[5]) end
             return false
             """,
@@ -397,7 +401,8 @@ public class ReliableQueue {
 
     /**
      * Stores a task's result (unless a SUCCESS is there), acks its message and sends its live event ({@code event}
-     * may be null), and, when {@code takeNext}, takes the next message of {@code queue} as {@link #take} does without
+     * may be null; {@code startedEvent}, the text of a withheld started event for the same topics, null for none, goes
+     * first), and, when {@code takeNext}, takes the next message of {@code queue} as {@link #take} does without
      * waiting: one round trip between two tasks. Returns the next message, or null.
      */
     public Taken finish(
@@ -406,6 +411,7 @@ public class ReliableQueue {
             String rawMessage,
             ResultBackend.Write result,
             EventPublisher.Emit event,
+            String startedEvent,
             boolean takeNext) {
         List<String> scriptKeys = new ArrayList<>(11);
         scriptKeys.add(keys.processing(node));
@@ -428,7 +434,8 @@ public class ReliableQueue {
                 takeNext ? "1" : "0",
                 event == null ? "0" : event.maxLen(),
                 event == null ? "0" : event.ttlMillis(),
-                event == null ? "" : event.text()));
+                event == null ? "" : event.text(),
+                event == null || startedEvent == null ? "" : startedEvent));
     }
 
     private static Taken taken(List<?> reply) {

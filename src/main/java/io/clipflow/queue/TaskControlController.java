@@ -68,9 +68,11 @@ class TaskControlController {
         }
         queue.revoke(taskId, clock.instant().plus(delivery.revokedTtl()));
         boolean running = state == TaskState.STARTED || state == TaskState.PROGRESS;
-        if (running && terminate) {
+        if (terminate) {
+            // also when it looks pending: a task shows STARTED only after clipflow.results.started-after
             control.terminate(taskId);
-        } else if (!running) {
+        }
+        if (!running) {
             tracker.revoked(taskId, "revoked");
         }
         Map<String, Object> reply = new LinkedHashMap<>();

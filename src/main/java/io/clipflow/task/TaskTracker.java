@@ -95,15 +95,19 @@ public class TaskTracker {
         records.save(new TaskRecord(taskId, name, queue, ownerId, videoId, clock.instant()));
     }
 
+    /** Records STARTED in the history; the STARTED result itself is {@link #startedResult}. */
+    public void started(CeleryMessage message, String worker) {
+        record(message, TaskState.STARTED, worker, null);
+    }
+
     /**
-     * Records STARTED in the history and returns the STARTED result for the worker to send without waiting (nobody
-     * waits on it; it can never land over the SUCCESS that follows: {@code ReliableQueue.started}).
+     * The STARTED result, for the worker to send without waiting (nobody waits on it; it can never land over the
+     * SUCCESS that follows: {@code ReliableQueue.started}); built only when a task runs long enough to send it.
      */
-    public ResultBackend.Write started(CeleryMessage message, String worker) {
+    public ResultBackend.Write startedResult(CeleryMessage message, String worker) {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("pid", PID);
         meta.put("hostname", worker);
-        record(message, TaskState.STARTED, worker, null);
         return backend.prepare(extended(CeleryResult.started(message.taskId(), meta), message, worker));
     }
 

@@ -62,6 +62,39 @@ class TaskEventsIT extends IntegrationTestBase {
     }
 
     @Test
+    void aQuickTaskSendsItsWithheldStartedEventWithItsResultInOrderWithItsOwnId() {
+        ApiClient alice = newUser(Role.USER);
+        // the countdown leaves time to subscribe to the task's own topic before it runs
+        String taskId = alice.postJson(
+                        "/api/tasks", "{\"task\": \"clipflow.noop\", \"args\": [\"quick\"], \"countdown\": 1.5}")
+                .json()
+                .path("task_id")
+                .asText();
+        try (SseClient task = SseClient.open(sse("task." + taskId), alice.token(), null)) {
+            task.await(e -> "done".equals(e.data().path("type").asText()), WAIT);
+            List<JsonNode> live = task.events().stream()
+                    .map(e -> e.data())
+                    .filter(d -> d.has("task_id") && !d.path("snapshot").asBoolean())
+                    .toList();
+            assertThat(live)
+                    .extracting(d ->
+                            d.path("type").asText() + ":" + d.path("status").asText())
+                    .containsExactly("stage_update:STARTED", "done:SUCCESS");
+            // both came from one script, on Redis's clock (µs): apart and in order, and not 10 ms apart as a STARTED
+            // sent on its own after clipflow.results.started-after would be
+            long started = micros(live.get(0).path("id").asText());
+            long done = micros(live.get(1).path("id").asText());
+            assertThat(done - started).isBetween(1L, 9_999L);
+        }
+    }
+
+    private static long micros(String id) {
+        assertThat(id).matches("\\d{13}-\\d{1,3}");
+        String[] parts = id.split("-");
+        return Long.parseLong(parts[0]) * 1000 + Long.parseLong(parts[1]);
+    }
+
+    @Test
     void aFailingTaskStreamsErrorsWithItsRetryCount() {
         ApiClient admin = newUser(Role.ADMIN);
         String taskId = admin.postJson(

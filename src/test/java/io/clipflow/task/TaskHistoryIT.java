@@ -73,8 +73,8 @@ class TaskHistoryIT extends IntegrationTestBase {
 
     @Test
     void withHistoryAllAnAnonymousSuccessGetsARowWithItsStartAndEnd() throws InterruptedException {
-        TaskHistory all =
-                new TaskHistory(jdbc, tx, new ResultProperties(Duration.ofDays(1), true, ResultProperties.History.ALL));
+        TaskHistory all = new TaskHistory(
+                jdbc, tx, new ResultProperties(Duration.ofDays(1), true, ResultProperties.History.ALL, Duration.ZERO));
         try {
             String id = UUID.randomUUID().toString();
             Instant started = Instant.now();
@@ -98,7 +98,10 @@ class TaskHistoryIT extends IntegrationTestBase {
     void withOwnedAndFailedATaskStillRunningWhenItsBatchIsWrittenKeepsItsRowForALaterSkip()
             throws InterruptedException {
         TaskHistory owned = new TaskHistory(
-                jdbc, tx, new ResultProperties(Duration.ofDays(1), true, ResultProperties.History.OWNED_AND_FAILED));
+                jdbc,
+                tx,
+                new ResultProperties(
+                        Duration.ofDays(1), true, ResultProperties.History.OWNED_AND_FAILED, Duration.ZERO));
         try {
             String quick = UUID.randomUUID().toString();
             String running = UUID.randomUUID().toString();
