@@ -28,6 +28,11 @@ public final class CeleryMessage {
     private final List<Object> args;
     private final Map<String, Object> kwargs;
     private final Map<String, Object> embed;
+    /** Read on every step of a task's way: taken out once rather than looked up in the envelope each time. */
+    private final String taskId;
+
+    private final String taskName;
+    private final int retries;
 
     CeleryMessage(ObjectNode envelope, JsonNode argsNode, JsonNode kwargsNode, JsonNode embedNode) {
         this.envelope = envelope;
@@ -37,14 +42,17 @@ public final class CeleryMessage {
         this.args = asList(argsNode);
         this.kwargs = asMap(kwargsNode);
         this.embed = embedNode == null || embedNode.isNull() ? Map.of() : asMap(embedNode);
+        this.taskId = text(peekHeader("id"));
+        this.taskName = text(peekHeader("task"));
+        this.retries = peekHeader("retries").asInt(0);
     }
 
     public String taskId() {
-        return text(header("id"));
+        return taskId;
     }
 
     public String taskName() {
-        return text(header("task"));
+        return taskName;
     }
 
     /** Positional arguments as plain Java values (List, Map, String, Number, Boolean, null); unmodifiable. */
@@ -70,93 +78,102 @@ public final class CeleryMessage {
     }
 
     public int retries() {
-        return header("retries").asInt(0);
+        return retries;
     }
 
     public OffsetDateTime eta() {
-        return time(header("eta"));
+        return time(peekHeader("eta"));
     }
 
     public OffsetDateTime expires() {
-        return time(header("expires"));
+        return time(peekHeader("expires"));
     }
 
     /** {@code time_limit} in seconds: the first element of {@code timelimit}, as Celery's code writes it. */
     public Double timeLimitHard() {
-        return number(header("timelimit").path(0));
+        return number(peekHeader("timelimit").path(0));
     }
 
     /** {@code soft_time_limit} in seconds: the second element of {@code timelimit}. */
     public Double timeLimitSoft() {
-        return number(header("timelimit").path(1));
+        return number(peekHeader("timelimit").path(1));
     }
 
     public String rootId() {
-        return text(header("root_id"));
+        return text(peekHeader("root_id"));
     }
 
     public String parentId() {
-        return text(header("parent_id"));
+        return text(peekHeader("parent_id"));
     }
 
     public String group() {
-        return text(header("group"));
+        return text(peekHeader("group"));
     }
 
     public Integer groupIndex() {
-        JsonNode index = header("group_index");
+        JsonNode index = peekHeader("group_index");
         return index.isIntegralNumber() ? index.intValue() : null;
     }
 
     /** The name shown instead of {@link #taskName()} in logs and monitors when a client set one. */
     public String shadow() {
-        return text(header("shadow"));
+        return text(peekHeader("shadow"));
     }
 
     public String argsrepr() {
-        return text(header("argsrepr"));
+        return text(peekHeader("argsrepr"));
     }
 
     public String kwargsrepr() {
-        return text(header("kwargsrepr"));
+        return text(peekHeader("kwargsrepr"));
     }
 
     public String origin() {
-        return text(header("origin"));
+        return text(peekHeader("origin"));
     }
 
     public boolean ignoreResult() {
-        return header("ignore_result").asBoolean(false);
+        return peekHeader("ignore_result").asBoolean(false);
     }
 
     public int priority() {
-        return property("priority").asInt(0);
+        return peekProperty("priority").asInt(0);
     }
 
     /** The queue the message was routed to: {@code properties.delivery_info.routing_key}. */
     public String queue() {
-        return text(property("delivery_info").path("routing_key"));
+        return text(peekProperty("delivery_info").path("routing_key"));
     }
 
     public String deliveryTag() {
-        return text(property("delivery_tag"));
+        return text(peekProperty("delivery_tag"));
     }
 
     public String correlationId() {
-        return text(property("correlation_id"));
+        return text(peekProperty("correlation_id"));
     }
 
     public String replyTo() {
-        return text(property("reply_to"));
+        return text(peekProperty("reply_to"));
     }
 
     /** True when kombu restored the message from its unacked store after a visibility timeout. */
     public boolean redelivered() {
-        return header("redelivered").asBoolean(false)
-                || property("delivery_info").path("redelivered").asBoolean(false);
+        return peekHeader("redelivered").asBoolean(false)
+                || peekProperty("delivery_info").path("redelivered").asBoolean(false);
     }
 
     /** A header by its wire name, or a missing node; a copy, so the message stays immutable. */
+    /** A header as it is in the envelope, for this class's own reads (never handed out: the envelope is ours). */
+    private JsonNode peekHeader(String name) {
+        return envelope.path("headers").path(name);
+    }
+
+    private JsonNode peekProperty(String name) {
+        return envelope.path("properties").path(name);
+    }
+
     public JsonNode header(String name) {
         return envelope.path("headers").path(name).deepCopy();
     }
