@@ -199,11 +199,9 @@ class CeleryConsumer extends DefaultConsumer {
     }
 
     private ReliableQueue.Taken start(CeleryComponent c, String raw, CeleryMessage message, String worker) {
-        String queueName = endpoint.getQueueName();
         TaskTracker tracker = c.tracker;
-        boolean events = endpoint.isEvents();
         tracker.started(message, worker);
-        EventPublisher.Emit startedEvent = events ? c.events.started(message) : null;
+        EventPublisher.Emit startedEvent = endpoint.isEvents() ? c.events.started(message) : null;
         // sent once the task has run clipflow.results.started-after; a task done sooner withholds it (StartNotices)
         StartNotices.Notice start =
                 c.starts.announce(() -> c.queue.started(tracker.startedResult(message, worker), startedEvent));
