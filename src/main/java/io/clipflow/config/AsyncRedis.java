@@ -1,15 +1,19 @@
 package io.clipflow.config;
 
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,6 +35,52 @@ public class AsyncRedis {
     }
 
     /**
+     * Runs {@code script} on the shared connection (by its SHA1, loaded on first use; EVAL when Redis lost it) and
+     * returns its reply (bulk strings as {@code byte[]}, integers as {@code Long}, arrays as lists) without waiting.
+     * Cancelling the returned future cancels the command, so one still buffered while Redis is away is never sent.
+     */
+    public CompletableFuture<List<Object>> call(String script, byte[][] keys, byte[][] args) {
+        CompletableFuture<List<Object>> reply = new CompletableFuture<>();
+        try (RedisConnection connection = factory.getConnection()) {
+            @SuppressWarnings("unchecked")
+            RedisClusterAsyncCommands<byte[], byte[]> async =
+                    (RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection();
+            String sha = loaded.computeIfAbsent(
+                    script, s -> connection.scriptingCommands().scriptLoad(bytes(s)));
+            RedisFuture<List<Object>> sent = async.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+            sent.whenComplete((value, e) -> {
+                if (e == null) {
+                    reply.complete(value);
+                } else if (String.valueOf(e.getMessage()).contains("NOSCRIPT") && !reply.isDone()) {
+                    async.<List<Object>>eval(bytes(script), ScriptOutputType.MULTI, keys, args)
+                            .whenComplete((again, e2) -> {
+                                if (e2 == null) {
+                                    reply.complete(again);
+                                } else {
+                                    reply.completeExceptionally(e2);
+                                }
+                            });
+                } else {
+                    reply.completeExceptionally(e);
+                }
+            });
+            reply.whenComplete((value, e) -> {
+                if (reply.isCancelled()) {
+                    sent.cancel(true);
+                }
+            });
+        }
+        return reply;
+    }
+
+    /** How long a caller waits for a reply before it gives up: {@code spring.data.redis.timeout}. */
+    public Duration commandTimeout() {
+        return factory instanceof LettuceConnectionFactory lettuce
+                ? lettuce.getClientConfiguration().getCommandTimeout()
+                : Duration.ofSeconds(60);
+    }
+
+    /**
      * Runs {@code script} (by its SHA1, loaded on first use; EVAL when Redis lost it), reply ignored.
      */
     public void fire(String script, List<String> keys, String... args) {
@@ -42,20 +92,8 @@ public class AsyncRedis {
         for (int i = 0; i < a.length; i++) {
             a[i] = args[i].getBytes(StandardCharsets.UTF_8);
         }
-        try (RedisConnection connection = factory.getConnection()) {
-            @SuppressWarnings("unchecked")
-            RedisClusterAsyncCommands<byte[], byte[]> async =
-                    (RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection();
-            String sha = loaded.computeIfAbsent(
-                    script, s -> connection.scriptingCommands().scriptLoad(bytes(s)));
-            async.evalsha(sha, ScriptOutputType.MULTI, k, a).exceptionally(e -> {
-                if (String.valueOf(e.getMessage()).contains("NOSCRIPT")) {
-                    // Redis restarted or was flushed: send the text once more (it is cached again under its SHA1)
-                    async.eval(bytes(script), ScriptOutputType.MULTI, k, a).exceptionally(again -> failed(again));
-                    return null;
-                }
-                return failed(e);
-            });
+        try {
+            call(script, k, a).exceptionally(AsyncRedis::failed);
         } catch (RuntimeException e) {
             log.warn("asynchronous Redis write not sent: {}", e.getMessage());
         }

@@ -209,6 +209,7 @@ class CeleryConsumer extends DefaultConsumer {
             return run(c, raw, message, worker, start, startedEvent);
         } finally {
             start.withhold();
+            tracker.ended(message);
         }
     }
 

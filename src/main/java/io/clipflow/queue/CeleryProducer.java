@@ -1,5 +1,6 @@
 package io.clipflow.queue;
 
+import io.clipflow.notify.TaskEvents;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultProducer;
 
@@ -21,6 +22,9 @@ class CeleryProducer extends DefaultProducer {
                 call.taskId() == null ? call.options() : call.options().withTaskId(call.taskId());
         CeleryMessage message =
                 component.codec.newTask(call.name(), call.args(), call.kwargs(), endpoint.getQueueName(), options);
+        if (call.ownerId() != null) {
+            message = message.withHeader(TaskEvents.OWNER_HEADER, call.ownerId());
+        }
         component.queue.publish(endpoint.getQueueName(), message.priority(), component.codec.encode(message));
         exchange.getMessage().setBody(message.taskId());
     }

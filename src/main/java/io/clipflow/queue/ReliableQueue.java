@@ -92,26 +92,43 @@ public class ReliableQueue {
             RedisScript.of(TAKE_FUNCTIONS + "return status_of(KEYS[1], ARGV[1], ARGV[2], ARGV[3])\n", Long.class);
 
     /**
-     * A worker's one round trip between two tasks (BullMQ's moveToFinished with fetch-next): stores the finished
-     * task's result (never over a SUCCESS), acks its message, sends its live event (after its started event when that
-     * was withheld: {@link StartNotices}), and takes the next message as {@code take_first} does. KEYS: processing
-     * list, result, revoked set, the 4 priority lists, then the events' key pairs; ARGV: raw message, result, ttl, now
-     * (ms), result key prefix, take next (1/0), event cap, event ttl, event, started event ('' for none).
+     * A worker's one round trip between two tasks (BullMQ's moveToFinished with fetch-next), for several tasks at once
+     * ({@link FinishBatch}): for each task in turn, stores its result (never over a SUCCESS), acks its message and
+     * sends its live event (after its started event when that was withheld: {@link StartNotices}); then, for each task
+     * that asked, takes the next message as {@code take_first} does (taking stops once the lists are empty). KEYS:
+     * processing list, revoked set, the 4 priority lists, then per task its result and its events' key pairs; ARGV:
+     * now (ms), result key prefix, then 9 per task: raw message, result, ttl, take next (1/0), number of event keys,
+     * event cap, event ttl, event, started event ('' for none). Returns per task 0 or {message, task id, status}.
      */
-    private static final RedisScript<List> FINISH = RedisScript.of(
-            TAKE_FUNCTIONS
-                    + EventPublisher.EMIT_FUNCTION
-                    + """
-            store(KEYS[2], ARGV[2], ARGV[3])
-            redis.call('LREM', KEYS[1], 1, ARGV[1])
-            if #KEYS > 7 then
-              if ARGV[10] ~= '' then emit(8, #KEYS, ARGV[7], ARGV[8], ARGV[10], 1) end
-              emit(8, #KEYS, ARGV[7], ARGV[8], ARGV[9])
+    private static final String FINISH_LUA = TAKE_FUNCTIONS
+            + EventPublisher.EMIT_FUNCTION
+            + """
+            local k, a = 7, 3
+            local takes = {}
+            while a <= #ARGV do
+              store(KEYS[k], ARGV[a + 1], ARGV[a + 2])
+              redis.call('LREM', KEYS[1], 1, ARGV[a])
+              local n = tonumber(ARGV[a + 4])
+              if n > 0 then
+                if ARGV[a + 8] ~= '' then emit(k + 1, k + n, ARGV[a + 5], ARGV[a + 6], ARGV[a + 8], 1) end
+                emit(k + 1, k + n, ARGV[a + 5], ARGV[a + 6], ARGV[a + 7])
+              end
+              takes[#takes + 1] = ARGV[a + 3] == '1'
+              k = k + 1 + n
+              a = a + 9
             end
-            if ARGV[6] == '1' then return take_first(4, 7, KEYS[1], KEYS[3], ARGV[4], ARGV[5]) end
-            return false
-            """,
-            List.class);
+            local replies = {}
+            local empty = false
+            for i, take in ipairs(takes) do
+              local next = false
+              if take and not empty then
+                next = take_first(3, 6, KEYS[1], KEYS[2], ARGV[1], ARGV[2])
+                empty = not next
+              end
+              replies[i] = next or 0
+            end
+            return replies
+            """;
 
     /**
      * The STARTED result (never over a SUCCESS) and its live event, sent without waiting: KEYS result, then the
@@ -252,6 +269,7 @@ public class ReliableQueue {
     private final AsyncRedis async;
     private final RedisKeys keys;
     private final ObjectMapper json;
+    private final Map<String, FinishBatch> finishing = new java.util.concurrent.ConcurrentHashMap<>();
 
     ReliableQueue(StringRedisTemplate redis, AsyncRedis async, RedisKeys keys, ObjectMapper json) {
         this.redis = redis;
@@ -434,29 +452,39 @@ public class ReliableQueue {
             EventPublisher.Emit event,
             String startedEvent,
             boolean takeNext) {
-        List<String> scriptKeys = new ArrayList<>(11);
-        scriptKeys.add(keys.processing(node));
-        scriptKeys.add(result.key());
-        scriptKeys.add(keys.revoked());
-        for (int step : PRIORITY_STEPS) {
-            scriptKeys.add(listKey(queue, step));
+        int eventKeys = event == null ? 0 : event.keys().size();
+        byte[][] jobKeys = new byte[1 + eventKeys][];
+        jobKeys[0] = FinishBatch.bytes(result.key());
+        for (int i = 0; i < eventKeys; i++) {
+            jobKeys[1 + i] = FinishBatch.bytes(event.keys().get(i));
         }
-        if (event != null) {
-            scriptKeys.addAll(event.keys());
-        }
-        return taken(redis.execute(
-                FINISH,
-                scriptKeys,
-                rawMessage,
-                result.json(),
-                result.ttlSeconds(),
-                now(),
-                keys.result(""),
-                takeNext ? "1" : "0",
-                event == null ? "0" : event.maxLen(),
-                event == null ? "0" : event.ttlMillis(),
-                event == null ? "" : event.text(),
-                event == null || startedEvent == null ? "" : startedEvent));
+        byte[][] jobArgs = {
+            FinishBatch.bytes(rawMessage),
+            FinishBatch.bytes(result.json()),
+            FinishBatch.bytes(result.ttlSeconds()),
+            FinishBatch.bytes(takeNext ? "1" : "0"),
+            FinishBatch.bytes(Integer.toString(eventKeys)),
+            FinishBatch.bytes(event == null ? "0" : event.maxLen()),
+            FinishBatch.bytes(event == null ? "0" : event.ttlMillis()),
+            FinishBatch.bytes(event == null ? "" : event.text()),
+            FinishBatch.bytes(event == null || startedEvent == null ? "" : startedEvent)
+        };
+        FinishBatch batch = finishing.computeIfAbsent(queue + '\n' + node, k -> {
+            List<String> shared = new ArrayList<>(List.of(keys.processing(node), keys.revoked()));
+            shared.addAll(listKeys(queue));
+            return new FinishBatch(
+                    async, FINISH_LUA, shared.stream().map(FinishBatch::bytes).toArray(byte[][]::new));
+        });
+        byte[] prefix = FinishBatch.bytes(keys.result(""));
+        return batch.finish(
+                new FinishBatch.Job(jobKeys, jobArgs),
+                () -> new byte[][] {FinishBatch.bytes(now()), prefix},
+                async.commandTimeout());
+    }
+
+    /** Finish scripts this node has sent so far (each for one or more tasks). */
+    long finishScripts() {
+        return finishing.values().stream().mapToLong(FinishBatch::scripts).sum();
     }
 
     private static Taken taken(List<?> reply) {

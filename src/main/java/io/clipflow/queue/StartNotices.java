@@ -2,9 +2,9 @@ package io.clipflow.queue;
 
 import io.clipflow.task.ResultProperties;
 import jakarta.annotation.PreDestroy;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -21,33 +21,64 @@ public class StartNotices {
     private static final Logger log = LoggerFactory.getLogger(StartNotices.class);
 
     private final long delayNanos;
-    private final ScheduledThreadPoolExecutor timer;
+    /** Notices in the order they were announced, hence of their due times; withheld ones leave at the next tick. */
+    private final ConcurrentLinkedQueue<Notice> pending = new ConcurrentLinkedQueue<>();
+    /** Notices in {@link #pending}; the ticker sleeps without a deadline while there are none. */
+    private final AtomicInteger count = new AtomicInteger();
+
+    private final Thread ticker;
+    private volatile boolean running = true;
 
     StartNotices(ResultProperties properties) {
         this.delayNanos = properties.startedAfter().toNanos();
-        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "clipflow-started");
-            t.setDaemon(true);
-            return t;
-        });
-        // a withheld notice leaves the queue at once instead of waiting there for its time
-        timer.setRemoveOnCancelPolicy(true);
+        // one thread that looks every quarter of the delay: announcing a task costs a queue insertion, not a timer
+        // entry and a wake-up of the timer thread each
+        this.ticker = new Thread(this::tick, "clipflow-started");
+        this.ticker.setDaemon(true);
+        if (delayNanos > 0) {
+            this.ticker.start();
+        }
     }
 
-    /** A notice that sends {@code send} (which must not block) after the delay, unless withheld or flushed first. */
+    /**
+     * A notice that sends {@code send} (which must not block) once the delay has passed (within a quarter of it more),
+     * unless withheld or flushed first.
+     */
     public Notice announce(Runnable send) {
-        Notice notice = new Notice(send);
+        Notice notice = new Notice(send, System.nanoTime() + delayNanos);
         if (delayNanos <= 0) {
             notice.flush();
         } else {
-            notice.future = timer.schedule(notice::flush, delayNanos, TimeUnit.NANOSECONDS);
+            pending.add(notice);
+            if (count.getAndIncrement() == 0) {
+                LockSupport.unpark(ticker);
+            }
         }
         return notice;
     }
 
+    private void tick() {
+        long period = Math.max(delayNanos / 4, 1_000_000L);
+        while (running) {
+            if (count.get() == 0) {
+                LockSupport.park(this);
+            } else {
+                LockSupport.parkNanos(this, period);
+            }
+            long now = System.nanoTime();
+            Notice head;
+            while ((head = pending.peek()) != null && (head.isSettled() || now - head.due >= 0)) {
+                pending.poll(); // the ticker is the only thread that takes from the queue
+                count.decrementAndGet();
+                head.flush();
+            }
+        }
+    }
+
     @PreDestroy
     void close() {
-        timer.shutdownNow();
+        running = false;
+        LockSupport.unpark(ticker);
     }
 
     /**
@@ -58,12 +89,17 @@ public class StartNotices {
     public static final class Notice {
 
         private final Runnable send;
-        private volatile ScheduledFuture<?> future;
+        private final long due;
         private boolean sent;
-        private boolean settled;
+        private volatile boolean settled;
 
-        private Notice(Runnable send) {
+        private Notice(Runnable send, long due) {
             this.send = send;
+            this.due = due;
+        }
+
+        boolean isSettled() {
+            return settled;
         }
 
         /** Sends it now unless it was sent or withheld; for every ending but the plain success. */
@@ -71,7 +107,6 @@ public class StartNotices {
             if (!settled) {
                 settled = true;
                 sent = true;
-                cancel();
                 try {
                     send.run();
                 } catch (RuntimeException e) {
@@ -82,18 +117,8 @@ public class StartNotices {
 
         /** Keeps it from being sent from now on; returns whether it already was. */
         public synchronized boolean withhold() {
-            if (!settled) {
-                settled = true;
-                cancel();
-            }
+            settled = true;
             return sent;
-        }
-
-        private void cancel() {
-            ScheduledFuture<?> f = future;
-            if (f != null) {
-                f.cancel(false);
-            }
         }
     }
 }

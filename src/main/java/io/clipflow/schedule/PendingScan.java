@@ -1,6 +1,7 @@
 package io.clipflow.schedule;
 
 import io.clipflow.lock.LeaseLockRepository;
+import io.clipflow.notify.TaskEvents;
 import io.clipflow.queue.CeleryMessage;
 import io.clipflow.queue.CeleryMessageCodec;
 import io.clipflow.queue.ReliableQueue;
@@ -99,7 +100,12 @@ public class PendingScan {
                     continue;
                 }
                 TaskCall call = new TaskCall(
-                        UUID.randomUUID().toString(), video.task(), List.of(v.getId()), Map.of(), TaskOptions.none());
+                        UUID.randomUUID().toString(),
+                        video.task(),
+                        List.of(v.getId()),
+                        Map.of(),
+                        TaskOptions.none(),
+                        v.getOwnerId());
                 if (v.getTaskId() != null) {
                     replaced.put(v.getTaskId(), call.taskId());
                 }
@@ -116,6 +122,9 @@ public class PendingScan {
                     call.kwargs(),
                     video.queue(),
                     call.options().withTaskId(call.taskId()));
+            if (call.ownerId() != null) {
+                message = message.withHeader(TaskEvents.OWNER_HEADER, call.ownerId());
+            }
             queue.publish(video.queue(), message.priority(), codec.encode(message));
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("video_id", call.args().get(0));

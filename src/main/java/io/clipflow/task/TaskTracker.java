@@ -28,6 +28,12 @@ public class TaskTracker {
     private final Clock clock;
     private final ApplicationEventPublisher events;
     private final TaskHistory history;
+    private final boolean everyTask;
+    /**
+     * STARTED history changes of running anonymous tasks, held back until the task ends: a plain success drops them
+     * (with {@code owned-and-failed} it gets no row), any other ending writes them first.
+     */
+    private final Map<String, TaskHistory.Change> heldStarts = new java.util.concurrent.ConcurrentHashMap<>();
 
     TaskTracker(
             ResultBackend backend,
@@ -44,6 +50,7 @@ public class TaskTracker {
         this.tx = tx;
         this.properties = properties;
         this.clock = clock;
+        this.everyTask = properties.history() == ResultProperties.History.ALL;
     }
 
     /**
@@ -95,9 +102,27 @@ public class TaskTracker {
         records.save(new TaskRecord(taskId, name, queue, ownerId, videoId, clock.instant()));
     }
 
-    /** Records STARTED in the history; the STARTED result itself is {@link #startedResult}. */
+    /**
+     * Records STARTED in the history; the STARTED result itself is {@link #startedResult}. For a task that can have
+     * no row yet and needs none if it succeeds (no owner, first attempt, {@code owned-and-failed}), the change is held
+     * in memory until the task ends, so a plain success costs the database nothing.
+     */
     public void started(CeleryMessage message, String worker) {
-        record(message, TaskState.STARTED, worker, null);
+        TaskHistory.Change change = change(message, TaskState.STARTED, worker, null);
+        if (everyTask || hasRow(message)) {
+            history.add(change);
+        } else {
+            heldStarts.put(message.taskId(), change);
+        }
+    }
+
+    /**
+     * Whether the task may already have a history row: the API and uploads record a task before sending it and name
+     * its owner in the message; a retried task got a row with its first failure.
+     */
+    private static boolean hasRow(CeleryMessage message) {
+        return message.retries() > 0
+                || message.header(io.clipflow.notify.TaskEvents.OWNER_HEADER).canConvertToLong();
     }
 
     /**
@@ -123,7 +148,17 @@ public class TaskTracker {
 
     /** Records the SUCCESS stored with {@link #successResult} in the history. */
     public void succeeded(CeleryMessage message, String worker) {
-        record(message, TaskState.SUCCESS, worker, null);
+        if (heldStarts.remove(message.taskId()) == null) {
+            record(message, TaskState.SUCCESS, worker, null);
+        }
+    }
+
+    /**
+     * The worker is done with the task, however it ended: a STARTED still held (a task handed back at shutdown, or one
+     * that stores no result) is dropped, as a STARTED alone writes no row for such a task anyway.
+     */
+    public void ended(CeleryMessage message) {
+        heldStarts.remove(message.taskId());
     }
 
     public void failed(CeleryMessage message, String excType, String reason, String worker) {
@@ -176,6 +211,7 @@ public class TaskTracker {
 
     /** The task met its subject locked by another running task and did nothing. */
     public void skipped(String taskId, String name, String reason) {
+        releaseStart(taskId);
         history.add(new TaskHistory.Change(taskId, name, null, TaskState.SKIPPED, null, reason, null, clock.instant()));
     }
 
@@ -212,7 +248,20 @@ public class TaskTracker {
     }
 
     private void record(CeleryMessage message, TaskState state, String worker, String error) {
-        history.add(new TaskHistory.Change(
+        releaseStart(message.taskId());
+        history.add(change(message, state, worker, error));
+    }
+
+    /** A held STARTED goes to the history before the task's next change: the row then shows when it started. */
+    private void releaseStart(String taskId) {
+        TaskHistory.Change held = heldStarts.remove(taskId);
+        if (held != null) {
+            history.add(held);
+        }
+    }
+
+    private TaskHistory.Change change(CeleryMessage message, TaskState state, String worker, String error) {
+        return new TaskHistory.Change(
                 message.taskId(),
                 message.taskName(),
                 message.queue(),
@@ -220,6 +269,6 @@ public class TaskTracker {
                 worker,
                 error,
                 message.retries(),
-                clock.instant()));
+                clock.instant());
     }
 }

@@ -83,7 +83,12 @@ public class VideoPipeline {
     /** video-upload: the processing task for the video, with its id chosen now so it can be recorded first. */
     public TaskCall processVideoCall(@Variable("videoId") long videoId) {
         return new TaskCall(
-                UUID.randomUUID().toString(), properties.task(), List.of(videoId), Map.of(), TaskOptions.none());
+                UUID.randomUUID().toString(),
+                properties.task(),
+                List.of(videoId),
+                Map.of(),
+                TaskOptions.none(),
+                videos.get(videoId).getOwnerId());
     }
 
     /** video-upload: QUEUED and the task's history row, committed before the message is published. */

@@ -63,7 +63,12 @@ class TaskHistoryIT extends IntegrationTestBase {
                 .asText();
         awaitResult(owned, "SUCCESS");
 
-        assertThat(tracker.find(failed).orElseThrow().getState()).isEqualTo(TaskState.FAILURE);
+        assertThat(tracker.find(failed).orElseThrow()).satisfies(row -> {
+            assertThat(row.getState()).isEqualTo(TaskState.FAILURE);
+            assertThat(row.getRetries()).isEqualTo(2);
+            // the first attempt's STARTED, held while an anonymous task might still simply succeed, is on the row
+            assertThat(row.getStartedAt()).isNotNull();
+        });
         assertThat(tracker.find(owned).orElseThrow()).satisfies(row -> {
             assertThat(row.getState()).isEqualTo(TaskState.SUCCESS);
             assertThat(row.getOwnerId()).isEqualTo(alice.userId());

@@ -121,7 +121,12 @@ abstract class VideoPipelineContract extends IntegrationTestBase {
         assertThat(row.getRenditions()).hasSize(3);
         assertThat(row.getVideoCodec()).isEqualTo("h264");
         assertThat(row.getAudioCodec()).isEqualTo("aac");
-        assertThat(tasks.find(taskId).orElseThrow().getState()).isEqualTo(TaskState.SUCCESS);
+        assertThat(tasks.find(taskId).orElseThrow()).satisfies(task -> {
+            assertThat(task.getState()).isEqualTo(TaskState.SUCCESS);
+            // the upload's message names its owner, so the worker records STARTED on the row at once
+            assertThat(task.getStartedAt()).isNotNull();
+            assertThat(task.getOwnerId()).isEqualTo(alice.userId());
+        });
 
         String stored = redis.opsForValue().get(keys.result(taskId));
         JsonNode meta = new ObjectMapper().readTree(stored);
