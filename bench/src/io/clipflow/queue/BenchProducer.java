@@ -28,7 +28,12 @@ public final class BenchProducer implements AutoCloseable {
         factory.start();
         RedisKeys keys = new RedisKeys(
                 new ClipflowProperties(Path.of("."), "bench", new ClipflowProperties.Redis("", "never", Duration.ZERO)));
-        queue = new ReliableQueue(new StringRedisTemplate(factory), new io.clipflow.config.AsyncRedis(factory), keys, new ObjectMapper());
+        queue = new ReliableQueue(
+                new StringRedisTemplate(factory),
+                new io.clipflow.config.AsyncRedis(factory),
+                new io.clipflow.config.WorkerConnections(factory),
+                keys,
+                new ObjectMapper());
     }
 
     /** One {@code send_task}: a new message, encoded and LPUSHed, one round trip. */

@@ -18,9 +18,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Scripts sent without waiting for their reply (Lettuce's async API on the shared connection): for writes nobody
- * waits on, like a STARTED result or a live event. They reach Redis in the order they were sent, after everything the
- * same thread sent before on the shared connection (every non-blocking command of {@code StringRedisTemplate}), so a
- * fire-and-forget STARTED can never land after the SUCCESS the thread stores next. Failures are logged, not thrown.
+ * waits on, like a live event. They reach Redis in the order they were sent, after everything the same thread sent
+ * before on the shared connection (every non-blocking command of {@code StringRedisTemplate}); a worker thread calls
+ * {@link #awaitSent()} before it writes on its own connection, so a task's events never land after its result.
+ * Failures are logged, not thrown.
  */
 @Component
 public class AsyncRedis {
@@ -29,6 +30,8 @@ public class AsyncRedis {
 
     private final RedisConnectionFactory factory;
     private final Map<String, String> loaded = new ConcurrentHashMap<>();
+    /** The last script each thread sent without waiting, for {@link #awaitSent()}. */
+    private final ThreadLocal<CompletableFuture<?>> lastSent = new ThreadLocal<>();
 
     public AsyncRedis(RedisConnectionFactory factory) {
         this.factory = factory;
@@ -36,10 +39,9 @@ public class AsyncRedis {
 
     /**
      * Runs {@code script} on the shared connection (by its SHA1, loaded on first use; EVAL when Redis lost it) and
-     * returns its reply (bulk strings as {@code byte[]}, integers as {@code Long}, arrays as lists) without waiting.
-     * Cancelling the returned future cancels the command, so one still buffered while Redis is away is never sent.
+     * returns its reply without waiting.
      */
-    public CompletableFuture<List<Object>> call(String script, byte[][] keys, byte[][] args) {
+    private CompletableFuture<List<Object>> call(String script, byte[][] keys, byte[][] args) {
         CompletableFuture<List<Object>> reply = new CompletableFuture<>();
         try (RedisConnection connection = factory.getConnection()) {
             @SuppressWarnings("unchecked")
@@ -64,17 +66,12 @@ public class AsyncRedis {
                     reply.completeExceptionally(e);
                 }
             });
-            reply.whenComplete((value, e) -> {
-                if (reply.isCancelled()) {
-                    sent.cancel(true);
-                }
-            });
         }
         return reply;
     }
 
     /** How long a caller waits for a reply before it gives up: {@code spring.data.redis.timeout}. */
-    public Duration commandTimeout() {
+    private Duration commandTimeout() {
         return factory instanceof LettuceConnectionFactory lettuce
                 ? lettuce.getClientConfiguration().getCommandTimeout()
                 : Duration.ofSeconds(60);
@@ -93,9 +90,31 @@ public class AsyncRedis {
             a[i] = args[i].getBytes(StandardCharsets.UTF_8);
         }
         try {
-            call(script, k, a).exceptionally(AsyncRedis::failed);
+            lastSent.set(call(script, k, a).exceptionally(AsyncRedis::failed));
         } catch (RuntimeException e) {
             log.warn("asynchronous Redis write not sent: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Waits until what the calling thread sent with {@link #fire} has been applied (or failed), for a thread about to
+     * write on a connection of its own ({@link WorkerConnections}) something that must come after it. Usually there is
+     * nothing to wait for: the reply came while the thread worked.
+     */
+    public void awaitSent() {
+        CompletableFuture<?> last = lastSent.get();
+        if (last == null) {
+            return;
+        }
+        lastSent.remove();
+        if (!last.isDone()) {
+            try {
+                last.get(commandTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                log.warn("asynchronous Redis write still unanswered: {}", e.toString());
+            }
         }
     }
 

@@ -112,7 +112,7 @@ class CeleryConsumer extends DefaultConsumer {
                 }
                 if (taken != null) {
                     try {
-                        next = handle(component, taken);
+                        next = handle(component, taken, waiter);
                     } catch (RuntimeException e) {
                         // the result or the ack could not be written (Redis or DB down): the message stays in the
                         // processing list and is handed back when this node restarts or is declared dead
@@ -133,7 +133,7 @@ class CeleryConsumer extends DefaultConsumer {
     }
 
     /** Handles one message; returns the next one when the task's finish took it along, else null. */
-    private ReliableQueue.Taken handle(CeleryComponent c, ReliableQueue.Taken taken) {
+    private ReliableQueue.Taken handle(CeleryComponent c, ReliableQueue.Taken taken, ReliableQueue.Waiter waiter) {
         String raw = taken.raw();
         String queueName = endpoint.getQueueName();
         String node = c.nodeName;
@@ -191,14 +191,15 @@ class CeleryConsumer extends DefaultConsumer {
         // every log line of the task's work names it; the video routes add video_id (VideoPipeline.videoId)
         MDC.put("task_id", message.taskId());
         try {
-            return start(c, raw, message, worker);
+            return start(c, raw, message, worker, waiter);
         } finally {
             MDC.remove("task_id");
             MDC.remove("video_id");
         }
     }
 
-    private ReliableQueue.Taken start(CeleryComponent c, String raw, CeleryMessage message, String worker) {
+    private ReliableQueue.Taken start(
+            CeleryComponent c, String raw, CeleryMessage message, String worker, ReliableQueue.Waiter waiter) {
         TaskTracker tracker = c.tracker;
         tracker.started(message, worker);
         EventPublisher.Emit startedEvent = endpoint.isEvents() ? c.events.started(message) : null;
@@ -206,7 +207,7 @@ class CeleryConsumer extends DefaultConsumer {
         StartNotices.Notice start =
                 c.starts.announce(() -> c.queue.started(tracker.startedResult(message, worker), startedEvent));
         try {
-            return run(c, raw, message, worker, start, startedEvent);
+            return run(c, raw, message, worker, start, startedEvent, waiter);
         } finally {
             start.withhold();
             tracker.ended(message);
@@ -219,7 +220,8 @@ class CeleryConsumer extends DefaultConsumer {
             CeleryMessage message,
             String worker,
             StartNotices.Notice start,
-            EventPublisher.Emit startedEvent) {
+            EventPublisher.Emit startedEvent,
+            ReliableQueue.Waiter waiter) {
         String queueName = endpoint.getQueueName();
         TaskTracker tracker = c.tracker;
         boolean events = endpoint.isEvents();
@@ -280,7 +282,8 @@ class CeleryConsumer extends DefaultConsumer {
                         tracker.successResult(message, body, worker),
                         events ? c.events.done(message, body, started) : null,
                         startSent || startedEvent == null ? null : startedEvent.text(),
-                        takesMore());
+                        takesMore(),
+                        waiter);
                 try {
                     tracker.succeeded(message, worker);
                 } catch (RuntimeException e) {

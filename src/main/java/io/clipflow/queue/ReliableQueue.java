@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipflow.config.AsyncRedis;
 import io.clipflow.config.RedisKeys;
+import io.clipflow.config.WorkerConnections;
 import io.clipflow.notify.EventPublisher;
 import io.clipflow.task.ResultBackend;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -15,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisListCommands.Direction;
+import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
@@ -58,7 +62,8 @@ public class ReliableQueue {
      * result (key {@code prefix .. id}) is already SUCCESS, else 0. {@code take_first(first, last, dest, revoked, now,
      * prefix)}: a non-blocking pass over the lists KEYS[first..last] (kombu's priority order) that moves the first
      * message found into {@code dest} (the processing list) and returns it with its task id ({@link
-     * #TASK_ID_FUNCTION}) and that task's status; false when every list is empty.
+     * #TASK_ID_FUNCTION}) and that task's status; an empty list when every list is empty (never nil: a script reply
+     * read as a list must be a list).
      */
     private static final String TAKE_FUNCTIONS = ResultBackend.RESULT_FUNCTIONS
             + TASK_ID_FUNCTION
@@ -78,7 +83,7 @@ public class ReliableQueue {
                   return {v, '', 0}
                 end
               end
-              return false
+              return {}
             end
             """;
 
@@ -92,55 +97,40 @@ public class ReliableQueue {
             RedisScript.of(TAKE_FUNCTIONS + "return status_of(KEYS[1], ARGV[1], ARGV[2], ARGV[3])\n", Long.class);
 
     /**
-     * A worker's one round trip between two tasks (BullMQ's moveToFinished with fetch-next), for several tasks at once
-     * ({@link FinishBatch}): for each task in turn, stores its result (never over a SUCCESS), acks its message and
-     * sends its live event (after its started event when that was withheld: {@link StartNotices}); then, for each task
-     * that asked, takes the next message as {@code take_first} does (taking stops once the lists are empty). KEYS:
-     * processing list, revoked set, the 4 priority lists, then per task its result and its events' key pairs; ARGV:
-     * now (ms), result key prefix, then 9 per task: raw message, result, ttl, take next (1/0), number of event keys,
-     * event cap, event ttl, event, started event ('' for none). Returns per task 0 or {message, task id, status}.
+     * A worker's one round trip between two tasks (BullMQ's moveToFinished with fetch-next): stores the finished
+     * task's result (never over a SUCCESS), acks its message, sends its live event (after its started event when that
+     * was withheld: {@link StartNotices}), and takes the next message as {@code take_first} does. KEYS: processing
+     * list, result, revoked set, the 4 priority lists, then the events' key pairs; ARGV: raw message, result, ttl, now
+     * (ms), result key prefix, take next (1/0), event cap, event ttl, event, started event ('' for none).
      */
-    private static final String FINISH_LUA = TAKE_FUNCTIONS
-            + EventPublisher.EMIT_FUNCTION
-            + """
-            local k, a = 7, 3
-            local takes = {}
-            while a <= #ARGV do
-              store(KEYS[k], ARGV[a + 1], ARGV[a + 2])
-              redis.call('LREM', KEYS[1], 1, ARGV[a])
-              local n = tonumber(ARGV[a + 4])
-              if n > 0 then
-                if ARGV[a + 8] ~= '' then emit(k + 1, k + n, ARGV[a + 5], ARGV[a + 6], ARGV[a + 8], 1) end
-                emit(k + 1, k + n, ARGV[a + 5], ARGV[a + 6], ARGV[a + 7])
-              end
-              takes[#takes + 1] = ARGV[a + 3] == '1'
-              k = k + 1 + n
-              a = a + 9
+    private static final RedisScript<List> FINISH = RedisScript.of(
+            TAKE_FUNCTIONS
+                    + EventPublisher.EMIT_FUNCTION
+                    + """
+            store(KEYS[2], ARGV[2], ARGV[3])
+            redis.call('LREM', KEYS[1], 1, ARGV[1])
+            if #KEYS > 7 then
+              if ARGV[10] ~= '' then emit(8, #KEYS, ARGV[7], ARGV[8], ARGV[10], 1) end
+              emit(8, #KEYS, ARGV[7], ARGV[8], ARGV[9])
             end
-            local replies = {}
-            local empty = false
-            for i, take in ipairs(takes) do
-              local next = false
-              if take and not empty then
-                next = take_first(3, 6, KEYS[1], KEYS[2], ARGV[1], ARGV[2])
-                empty = not next
-              end
-              replies[i] = next or 0
-            end
-            return replies
-            """;
+            if ARGV[6] == '1' then return take_first(4, 7, KEYS[1], KEYS[3], ARGV[4], ARGV[5]) end
+            return {}
+            """,
+            List.class);
 
     /**
-     * The STARTED result (never over a SUCCESS) and its live event, sent without waiting: KEYS result, then the
-     * event's key pairs; ARGV result, ttl, event cap, event ttl, event.
+     * The STARTED result (never over a SUCCESS) and its live event: KEYS result, then the event's key pairs; ARGV
+     * result, ttl, event cap, event ttl, event.
      */
-    private static final String STARTED_LUA = ResultBackend.RESULT_FUNCTIONS
-            + EventPublisher.EMIT_FUNCTION
-            + """
+    private static final RedisScript<Long> STARTED = RedisScript.of(
+            ResultBackend.RESULT_FUNCTIONS
+                    + EventPublisher.EMIT_FUNCTION
+                    + """
             store(KEYS[1], ARGV[1], ARGV[2])
             if #KEYS > 1 then emit(2, #KEYS, ARGV[3], ARGV[4], ARGV[5]) end
             return 1
-            """;
+            """,
+            Long.class);
 
     /** KEYS binding set, list; ARGV binding member, message: one round trip on the shared connection. */
     private static final RedisScript<Long> PUBLISH = RedisScript.of(
@@ -269,11 +259,17 @@ public class ReliableQueue {
     private final AsyncRedis async;
     private final RedisKeys keys;
     private final ObjectMapper json;
-    private final Map<String, FinishBatch> finishing = new java.util.concurrent.ConcurrentHashMap<>();
+    private final WorkerConnections connections;
 
-    ReliableQueue(StringRedisTemplate redis, AsyncRedis async, RedisKeys keys, ObjectMapper json) {
+    ReliableQueue(
+            StringRedisTemplate redis,
+            AsyncRedis async,
+            WorkerConnections connections,
+            RedisKeys keys,
+            ObjectMapper json) {
         this.redis = redis;
         this.async = async;
+        this.connections = connections;
         this.keys = keys;
         this.json = json;
     }
@@ -344,7 +340,7 @@ public class ReliableQueue {
         String processing = keys.processing(node);
         lists.add(processing);
         lists.add(keys.revoked());
-        Taken ready = taken(redis.execute(TAKE_FIRST, lists, now(), keys.result("")));
+        Taken ready = taken(waiter.run(TAKE_FIRST, lists, now(), keys.result("")));
         if (ready != null) {
             return ready;
         }
@@ -360,8 +356,8 @@ public class ReliableQueue {
     }
 
     /**
-     * A worker thread's own connection for the blocking wait (BLMOVE), kept for the thread's life: without it, every
-     * wait would open and close a connection (Spring Data Redis gives blocking commands a dedicated one per use).
+     * A worker thread's own connection ({@link WorkerConnections}), kept for the thread's life: its take, blocking wait
+     * and finish are written and read by the thread itself, one round trip each, with no other thread in between.
      */
     public Waiter waiter() {
         return new Waiter();
@@ -370,15 +366,19 @@ public class ReliableQueue {
     /** See {@link #waiter()}; one per thread, closed when the thread ends. */
     public final class Waiter implements AutoCloseable {
 
-        private org.springframework.data.redis.connection.RedisConnection connection;
+        private RedisConnection connection;
+
+        private RedisConnection connection() {
+            if (connection == null) {
+                connection = connections.open();
+            }
+            return connection;
+        }
 
         String move(String from, String to, Duration timeout) {
-            if (connection == null) {
-                connection = redis.getRequiredConnectionFactory().getConnection();
-            }
             var ser = redis.getStringSerializer();
             try {
-                byte[] raw = connection
+                byte[] raw = connection()
                         .listCommands()
                         .bLMove(
                                 ser.serialize(from),
@@ -388,7 +388,37 @@ public class ReliableQueue {
                                 timeout.toMillis() / 1000.0);
                 return raw == null ? null : ser.deserialize(raw);
             } catch (RuntimeException e) {
-                close(); // the next wait starts on a new connection
+                close(); // the next call starts on a new connection
+                throw e;
+            }
+        }
+
+        /** Runs a script by its SHA1 (sending its text once when Redis does not know it); bulk replies as text. */
+        List<?> run(RedisScript<List> script, List<String> scriptKeys, String... args) {
+            byte[][] keysAndArgs = new byte[scriptKeys.size() + args.length][];
+            for (int i = 0; i < scriptKeys.size(); i++) {
+                keysAndArgs[i] = scriptKeys.get(i).getBytes(StandardCharsets.UTF_8);
+            }
+            for (int i = 0; i < args.length; i++) {
+                keysAndArgs[scriptKeys.size() + i] = args[i].getBytes(StandardCharsets.UTF_8);
+            }
+            try {
+                List<?> reply;
+                try {
+                    reply = connection()
+                            .scriptingCommands()
+                            .evalSha(script.getSha1(), ReturnType.MULTI, scriptKeys.size(), keysAndArgs);
+                } catch (RuntimeException e) {
+                    if (!String.valueOf(e.getMessage()).contains("NOSCRIPT")) {
+                        throw e;
+                    }
+                    reply = connection()
+                            .scriptingCommands()
+                            .eval(bytes(script.getScriptAsString()), ReturnType.MULTI, scriptKeys.size(), keysAndArgs);
+                }
+                return reply;
+            } catch (RuntimeException e) {
+                close();
                 throw e;
             }
         }
@@ -418,9 +448,9 @@ public class ReliableQueue {
     }
 
     /**
-     * A task is running: its STARTED result and live event ({@code event} may be null), sent without waiting on the
-     * shared connection, so they reach Redis before anything this thread sends next (they can never land over the
-     * task's SUCCESS).
+     * A task is running: its STARTED result and live event ({@code event} may be null), stored before this returns (it
+     * can never land over the task's SUCCESS, and it reaches Redis before anything the task's worker sends next on
+     * its own connection).
      */
     public void started(ResultBackend.Write result, EventPublisher.Emit event) {
         List<String> scriptKeys = new ArrayList<>(5);
@@ -428,8 +458,8 @@ public class ReliableQueue {
         if (event != null) {
             scriptKeys.addAll(event.keys());
         }
-        async.fire(
-                STARTED_LUA,
+        redis.execute(
+                STARTED,
                 scriptKeys,
                 result.json(),
                 result.ttlSeconds(),
@@ -451,51 +481,64 @@ public class ReliableQueue {
             ResultBackend.Write result,
             EventPublisher.Emit event,
             String startedEvent,
-            boolean takeNext) {
-        int eventKeys = event == null ? 0 : event.keys().size();
-        byte[][] jobKeys = new byte[1 + eventKeys][];
-        jobKeys[0] = FinishBatch.bytes(result.key());
-        for (int i = 0; i < eventKeys; i++) {
-            jobKeys[1 + i] = FinishBatch.bytes(event.keys().get(i));
+            boolean takeNext,
+            Waiter waiter) {
+        List<String> scriptKeys = new ArrayList<>(11);
+        scriptKeys.add(keys.processing(node));
+        scriptKeys.add(result.key());
+        scriptKeys.add(keys.revoked());
+        for (int step : PRIORITY_STEPS) {
+            scriptKeys.add(listKey(queue, step));
         }
-        byte[][] jobArgs = {
-            FinishBatch.bytes(rawMessage),
-            FinishBatch.bytes(result.json()),
-            FinishBatch.bytes(result.ttlSeconds()),
-            FinishBatch.bytes(takeNext ? "1" : "0"),
-            FinishBatch.bytes(Integer.toString(eventKeys)),
-            FinishBatch.bytes(event == null ? "0" : event.maxLen()),
-            FinishBatch.bytes(event == null ? "0" : event.ttlMillis()),
-            FinishBatch.bytes(event == null ? "" : event.text()),
-            FinishBatch.bytes(event == null || startedEvent == null ? "" : startedEvent)
-        };
-        FinishBatch batch = finishing.computeIfAbsent(queue + '\n' + node, k -> {
-            List<String> shared = new ArrayList<>(List.of(keys.processing(node), keys.revoked()));
-            shared.addAll(listKeys(queue));
-            return new FinishBatch(
-                    async, FINISH_LUA, shared.stream().map(FinishBatch::bytes).toArray(byte[][]::new));
-        });
-        byte[] prefix = FinishBatch.bytes(keys.result(""));
-        return batch.finish(
-                new FinishBatch.Job(jobKeys, jobArgs),
-                () -> new byte[][] {FinishBatch.bytes(now()), prefix},
-                async.commandTimeout());
+        if (event != null) {
+            scriptKeys.addAll(event.keys());
+        }
+        // what this thread sent without waiting (live events) lands first, as if on the same connection
+        async.awaitSent();
+        return taken(waiter.run(
+                FINISH,
+                scriptKeys,
+                rawMessage,
+                result.json(),
+                result.ttlSeconds(),
+                now(),
+                keys.result(""),
+                takeNext ? "1" : "0",
+                event == null ? "0" : event.maxLen(),
+                event == null ? "0" : event.ttlMillis(),
+                event == null ? "" : event.text(),
+                event == null || startedEvent == null ? "" : startedEvent));
     }
 
-    /** Finish scripts this node has sent so far (each for one or more tasks). */
-    long finishScripts() {
-        return finishing.values().stream().mapToLong(FinishBatch::scripts).sum();
+    /** As {@link #finish(String, String, String, ResultBackend.Write, EventPublisher.Emit, String, boolean, Waiter)}, for a caller that finishes once. */
+    public Taken finish(
+            String queue,
+            String node,
+            String rawMessage,
+            ResultBackend.Write result,
+            EventPublisher.Emit event,
+            String startedEvent,
+            boolean takeNext) {
+        try (Waiter waiter = waiter()) {
+            return finish(queue, node, rawMessage, result, event, startedEvent, takeNext, waiter);
+        }
     }
 
     private static Taken taken(List<?> reply) {
         if (reply == null || reply.size() != 3) {
             return null;
         }
-        String id = String.valueOf(reply.get(1));
+        String id = text(reply.get(1));
         return new Taken(
-                String.valueOf(reply.get(0)),
-                id.isEmpty() ? null : id,
-                TaskStatus.of(((Number) reply.get(2)).longValue()));
+                text(reply.get(0)), id.isEmpty() ? null : id, TaskStatus.of(((Number) reply.get(2)).longValue()));
+    }
+
+    private static String text(Object bulk) {
+        return bulk instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(bulk);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static String now() {
