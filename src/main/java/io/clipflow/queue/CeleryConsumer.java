@@ -160,7 +160,7 @@ class CeleryConsumer extends DefaultConsumer {
         Instant now = c.clock.instant();
         // the take already asked Redis when a message was waiting; after a blocking wait, ask now
         ReliableQueue.TaskStatus status =
-                message.taskId().equals(taken.taskId()) ? taken.status() : c.queue.status(message.taskId());
+                message.taskId().equals(taken.taskId()) ? taken.status() : c.queue.status(message.taskId(), waiter);
         if (status == ReliableQueue.TaskStatus.REVOKED) {
             tracker.revoked(message, "revoked", worker);
             c.queue.ack(node, raw);

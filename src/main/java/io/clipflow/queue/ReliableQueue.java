@@ -393,8 +393,13 @@ public class ReliableQueue {
             }
         }
 
-        /** Runs a script by its SHA1 (sending its text once when Redis does not know it); bulk replies as text. */
+        /** Runs a script that replies with a list by its SHA1 (sending its text once when Redis does not know it). */
         List<?> run(RedisScript<List> script, List<String> scriptKeys, String... args) {
+            return (List<?>) run(script, ReturnType.MULTI, scriptKeys, args);
+        }
+
+        /** Runs a script by its SHA1, sending its text once when Redis does not know it (after a restart). */
+        Object run(RedisScript<?> script, ReturnType type, List<String> scriptKeys, String... args) {
             byte[][] keysAndArgs = new byte[scriptKeys.size() + args.length][];
             for (int i = 0; i < scriptKeys.size(); i++) {
                 keysAndArgs[i] = scriptKeys.get(i).getBytes(StandardCharsets.UTF_8);
@@ -403,18 +408,18 @@ public class ReliableQueue {
                 keysAndArgs[scriptKeys.size() + i] = args[i].getBytes(StandardCharsets.UTF_8);
             }
             try {
-                List<?> reply;
+                Object reply;
                 try {
                     reply = connection()
                             .scriptingCommands()
-                            .evalSha(script.getSha1(), ReturnType.MULTI, scriptKeys.size(), keysAndArgs);
+                            .evalSha(script.getSha1(), type, scriptKeys.size(), keysAndArgs);
                 } catch (RuntimeException e) {
                     if (!String.valueOf(e.getMessage()).contains("NOSCRIPT")) {
                         throw e;
                     }
                     reply = connection()
                             .scriptingCommands()
-                            .eval(bytes(script.getScriptAsString()), ReturnType.MULTI, scriptKeys.size(), keysAndArgs);
+                            .eval(bytes(script.getScriptAsString()), type, scriptKeys.size(), keysAndArgs);
                 }
                 return reply;
             } catch (RuntimeException e) {
@@ -440,6 +445,12 @@ public class ReliableQueue {
     public TaskStatus status(String taskId) {
         Long code = redis.execute(STATUS, List.of(keys.revoked()), now(), keys.result(""), taskId);
         return TaskStatus.of(code == null ? 0 : code);
+    }
+
+    /** As {@link #status(String)}, on a worker thread's own connection. */
+    public TaskStatus status(String taskId, Waiter waiter) {
+        Object code = waiter.run(STATUS, ReturnType.INTEGER, List.of(keys.revoked()), now(), keys.result(""), taskId);
+        return TaskStatus.of(code instanceof Number n ? n.longValue() : 0);
     }
 
     /** Removes a message from the node's processing list once its result is stored. */
