@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.connection.RedisConnection;
@@ -53,7 +56,8 @@ public class AsyncRedis {
             sent.whenComplete((value, e) -> {
                 if (e == null) {
                     reply.complete(value);
-                } else if (String.valueOf(e.getMessage()).contains("NOSCRIPT") && !reply.isDone()) {
+                } else if (String.valueOf(e.getMessage()).contains("NOSCRIPT")) {
+                    // Redis restarted or was flushed: send the text once more (it is cached again under its SHA1)
                     async.<List<Object>>eval(bytes(script), ScriptOutputType.MULTI, keys, args)
                             .whenComplete((again, e2) -> {
                                 if (e2 == null) {
@@ -109,10 +113,10 @@ public class AsyncRedis {
         lastSent.remove();
         if (!last.isDone()) {
             try {
-                last.get(commandTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                last.get(commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 log.warn("asynchronous Redis write still unanswered: {}", e.toString());
             }
         }

@@ -441,13 +441,7 @@ public class ReliableQueue {
         }
     }
 
-    /** Whether {@code taskId} is revoked, already succeeded, or may run. */
-    public TaskStatus status(String taskId) {
-        Long code = redis.execute(STATUS, List.of(keys.revoked()), now(), keys.result(""), taskId);
-        return TaskStatus.of(code == null ? 0 : code);
-    }
-
-    /** As {@link #status(String)}, on a worker thread's own connection. */
+    /** Whether {@code taskId} is revoked, already succeeded, or may run; asked on a worker thread's own connection. */
     public TaskStatus status(String taskId, Waiter waiter) {
         Object code = waiter.run(STATUS, ReturnType.INTEGER, List.of(keys.revoked()), now(), keys.result(""), taskId);
         return TaskStatus.of(code instanceof Number n ? n.longValue() : 0);
@@ -519,20 +513,6 @@ public class ReliableQueue {
                 event == null ? "0" : event.ttlMillis(),
                 event == null ? "" : event.text(),
                 event == null || startedEvent == null ? "" : startedEvent));
-    }
-
-    /** As {@link #finish(String, String, String, ResultBackend.Write, EventPublisher.Emit, String, boolean, Waiter)}, for a caller that finishes once. */
-    public Taken finish(
-            String queue,
-            String node,
-            String rawMessage,
-            ResultBackend.Write result,
-            EventPublisher.Emit event,
-            String startedEvent,
-            boolean takeNext) {
-        try (Waiter waiter = waiter()) {
-            return finish(queue, node, rawMessage, result, event, startedEvent, takeNext, waiter);
-        }
     }
 
     private static Taken taken(List<?> reply) {

@@ -130,9 +130,11 @@ class CeleryQueueIT extends IntegrationTestBase {
                         org.assertj.core.groups.Tuple.tuple(done.taskId(), ReliableQueue.TaskStatus.SUCCEEDED),
                         org.assertj.core.groups.Tuple.tuple(fresh.taskId(), ReliableQueue.TaskStatus.RUNNABLE));
         // the separate check after a blocking take gives the same answers
-        assertThat(queue.status(revoked.taskId())).isEqualTo(ReliableQueue.TaskStatus.REVOKED);
-        assertThat(queue.status(done.taskId())).isEqualTo(ReliableQueue.TaskStatus.SUCCEEDED);
-        assertThat(queue.status(fresh.taskId())).isEqualTo(ReliableQueue.TaskStatus.RUNNABLE);
+        try (ReliableQueue.Waiter waiter = queue.waiter()) {
+            assertThat(queue.status(revoked.taskId(), waiter)).isEqualTo(ReliableQueue.TaskStatus.REVOKED);
+            assertThat(queue.status(done.taskId(), waiter)).isEqualTo(ReliableQueue.TaskStatus.SUCCEEDED);
+            assertThat(queue.status(fresh.taskId(), waiter)).isEqualTo(ReliableQueue.TaskStatus.RUNNABLE);
+        }
     }
 
     @Test
@@ -150,6 +152,7 @@ class CeleryQueueIT extends IntegrationTestBase {
         var event = events.prepare(List.of(topic, owner), Map.of("type", "done", "task_id", first.taskId()));
         String result = "{\"status\": \"SUCCESS\", \"result\": 1, \"task_id\": \"" + first.taskId() + "\"}";
 
+        ReliableQueue.Waiter waiter = queue.waiter();
         ReliableQueue.Taken next = queue.finish(
                 q,
                 node,
@@ -157,7 +160,8 @@ class CeleryQueueIT extends IntegrationTestBase {
                 new io.clipflow.task.ResultBackend.Write(keys.result(first.taskId()), result, "60"),
                 event,
                 "{\"type\":\"stage_update\",\"stage\":\"STARTED\"}",
-                true);
+                true,
+                waiter);
 
         assertThat(next.taskId()).isEqualTo(second.taskId());
         assertThat(next.status()).isEqualTo(ReliableQueue.TaskStatus.RUNNABLE);
@@ -180,8 +184,10 @@ class CeleryQueueIT extends IntegrationTestBase {
                         new io.clipflow.task.ResultBackend.Write(keys.result(first.taskId()), "{}", "60"),
                         null,
                         null,
-                        true))
+                        true,
+                        waiter))
                 .isNull();
+        waiter.close();
         assertThat(queue.processing(node)).isEmpty();
         assertThat(redis.opsForValue().get(keys.result(first.taskId()))).isEqualTo(result);
     }
