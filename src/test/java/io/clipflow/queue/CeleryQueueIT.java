@@ -227,6 +227,72 @@ class CeleryQueueIT extends IntegrationTestBase {
     }
 
     @Test
+    void eventsAWorkerSentWithoutWaitingArriveBeforeTheResultItStoresOnItsOwnConnection() throws Exception {
+        String q = "order-check";
+        String node = "order-check-node";
+        String topic = "order-check." + java.util.UUID.randomUUID();
+        var factory = (org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory)
+                redis.getRequiredConnectionFactory();
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(
+                io.lettuce.core.RedisURI.create(factory.getHostName(), factory.getPort()));
+        java.util.concurrent.BlockingQueue<String> arrived = new java.util.concurrent.LinkedBlockingQueue<>();
+        try (var sub = client.connectPubSub();
+                ReliableQueue.Waiter waiter = queue.waiter()) {
+            sub.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String message) {
+                    try {
+                        arrived.add(
+                                "event " + JSON.readTree(message).path("order").asInt());
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        arrived.add("unreadable " + message);
+                    }
+                }
+
+                @Override
+                public void message(String pattern, String channel, String message) {
+                    arrived.add("result " + channel.substring(channel.lastIndexOf('-') + 1));
+                }
+            });
+            sub.sync().subscribe(keys.events(topic));
+            sub.sync().psubscribe(keys.result("order-check-*"));
+            int rounds = 30;
+            for (int i = 0; i < rounds; i++) {
+                CeleryMessage m = codec.newTask("clipflow.noop", List.of(i), Map.of(), q, TaskOptions.none());
+                queue.publish(q, 0, codec.encode(m));
+                ReliableQueue.Taken taken = queue.take(q, node, Duration.ofMillis(100), waiter);
+                // a progress event sent the way routes send them: without waiting, on the shared connection
+                events.publishLater(List.of(topic), Map.of("type", "progress", "order", i));
+                queue.finish(
+                        q,
+                        node,
+                        taken.raw(),
+                        new io.clipflow.task.ResultBackend.Write(
+                                keys.result("order-check-" + i), "{\"status\": \"SUCCESS\"}", "60"),
+                        null,
+                        null,
+                        false,
+                        waiter);
+            }
+            List<String> order = new ArrayList<>();
+            while (order.size() < 2 * rounds) {
+                String next = arrived.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(next)
+                        .as("message %d of %d", order.size() + 1, 2 * rounds)
+                        .isNotNull();
+                order.add(next);
+            }
+            for (int i = 0; i < rounds; i++) {
+                assertThat(order.indexOf("event " + i))
+                        .as("task %d's event before its result in %s", i, order)
+                        .isBetween(0, order.indexOf("result " + i));
+            }
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
     void garbageAndUnknownTasksAreDeadLetteredWithAReasonAndTheNextGoodMessageRuns() throws Exception {
         redis.opsForList().leftPush(keys.queue("video"), "this is not json");
         String unknown = camel.requestBody(
