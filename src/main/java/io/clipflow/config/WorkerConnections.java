@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
  * {@code ReliableQueue.Waiter}). They are Jedis connections to the same Redis as the shared Lettuce connection (same
  * standalone or Sentinel configuration, password, database, TLS and timeout): a Jedis call is written and read by the
  * calling thread itself, while a Lettuce call goes through Netty's event-loop thread both ways. On two busy cores those
- * two extra thread hand-offs per task were the largest cost of a short task (a no-op drain ran ~45% faster without
+ * two extra thread hand-offs per task were the largest cost of a short task (a no-op drain ran ~50% faster without
  * them: README "Performance"). With a Redis Cluster configuration, worker threads use the shared factory instead.
  */
 @Component

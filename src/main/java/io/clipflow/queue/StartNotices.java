@@ -41,8 +41,8 @@ public class StartNotices {
     }
 
     /**
-     * A notice that sends {@code send} (which must not block) once the delay has passed (within a quarter of it more),
-     * unless withheld or flushed first.
+     * A notice that sends {@code send} (on the ticker thread, so it should be quick) once the delay has passed (within
+     * a quarter of it more), unless withheld or flushed first.
      */
     public Notice announce(Runnable send) {
         Notice notice = new Notice(send, System.nanoTime() + delayNanos);
@@ -82,9 +82,9 @@ public class StartNotices {
     }
 
     /**
-     * One task's STARTED. Sending happens under the notice's lock, so once {@link #withhold} or {@link #flush} returns,
-     * a STARTED that was sent has been handed to the shared connection and reaches Redis before whatever the worker
-     * sends next.
+     * One task's STARTED. Sending happens under the notice's lock and waits for Redis, so once {@link #withhold} or
+     * {@link #flush} returns, a STARTED that was sent is stored, before whatever the worker sends next on any
+     * connection.
      */
     public static final class Notice {
 

@@ -1,5 +1,6 @@
 package io.clipflow.task;
 
+import io.clipflow.notify.TaskEvents;
 import io.clipflow.queue.CeleryMessage;
 import io.clipflow.security.ClipflowUser;
 import java.time.Clock;
@@ -8,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -33,7 +35,7 @@ public class TaskTracker {
      * STARTED history changes of running anonymous tasks, held back until the task ends: a plain success drops them
      * (with {@code owned-and-failed} it gets no row), any other ending writes them first.
      */
-    private final Map<String, TaskHistory.Change> heldStarts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, TaskHistory.Change> heldStarts = new ConcurrentHashMap<>();
 
     TaskTracker(
             ResultBackend backend,
@@ -121,8 +123,7 @@ public class TaskTracker {
      * its owner in the message; a retried task got a row with its first failure.
      */
     private static boolean hasRow(CeleryMessage message) {
-        return message.retries() > 0
-                || message.header(io.clipflow.notify.TaskEvents.OWNER_HEADER).canConvertToLong();
+        return message.retries() > 0 || message.header(TaskEvents.OWNER_HEADER).canConvertToLong();
     }
 
     /**
