@@ -1,5 +1,6 @@
 package io.clipflow.config;
 
+import java.time.Duration;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +44,14 @@ public class WorkerConnections implements DisposableBean {
         pool.setMaxIdle(MAX_CONNECTIONS);
         pool.setMinIdle(0);
         var lettuceClient = lettuce.getClientConfiguration();
+        Duration timeout = lettuceClient.getCommandTimeout();
         JedisClientConfiguration.JedisClientConfigurationBuilder client = JedisClientConfiguration.builder()
-                .connectTimeout(lettuceClient.getCommandTimeout())
-                .readTimeout(lettuceClient.getCommandTimeout());
+                .connectTimeout(timeout)
+                .readTimeout(timeout)
+                // Jedis waits on a blocking command (BLMOVE) without a socket timeout by default: a silent network
+                // partition would hold an idle worker thread until TCP gives up. The command timeout is longer than a
+                // worker's blocking poll (1 s), as with the shared connection.
+                .customize(jedis -> jedis.blockingSocketTimeoutMillis((int) timeout.toMillis()));
         lettuceClient.getClientName().ifPresent(client::clientName);
         if (lettuceClient.isUseSsl()) {
             client.useSsl().and();

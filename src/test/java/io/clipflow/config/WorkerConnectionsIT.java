@@ -49,6 +49,65 @@ class WorkerConnectionsIT extends IntegrationTestBase {
         }
     }
 
+    @Test
+    void aBlockingWaitOnAServerThatFallsSilentEndsWithAnErrorInsteadOfHangingTheThread() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0)) {
+            // answers +OK to whatever the client sends on connecting, then never answers BLMOVE (a partition: no RST)
+            Thread server = new Thread(() -> {
+                try (java.net.Socket s = silent.accept()) {
+                    var in = new java.io.BufferedReader(
+                            new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                    var out = s.getOutputStream();
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        if (!line.startsWith("*")) {
+                            continue;
+                        }
+                        StringBuilder command = new StringBuilder();
+                        for (int i = 0; i < 2 * Integer.parseInt(line.substring(1)); i++) {
+                            command.append(in.readLine()).append(' ');
+                        }
+                        if (!command.toString().toUpperCase().contains("BLMOVE")) {
+                            out.write("+OK\r\n".getBytes(StandardCharsets.UTF_8));
+                            out.flush();
+                        }
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            LettuceConnectionFactory shared = new LettuceConnectionFactory(
+                    new RedisStandaloneConfiguration("127.0.0.1", silent.getLocalPort()),
+                    LettuceClientConfiguration.builder()
+                            .commandTimeout(java.time.Duration.ofSeconds(2))
+                            .build());
+            WorkerConnections workers = new WorkerConnections(shared);
+            try (RedisConnection own = workers.open()) {
+                long started = System.nanoTime();
+                // without a timeout the wait would never end: the test gives it 10 s
+                org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                        java.time.Duration.ofSeconds(10),
+                        () -> org.assertj.core.api.Assertions.assertThatThrownBy(() -> own.listCommands()
+                                        .bLMove(
+                                                bytes("queue"),
+                                                bytes("processing"),
+                                                org.springframework.data.redis.connection.RedisListCommands.Direction
+                                                        .RIGHT,
+                                                org.springframework.data.redis.connection.RedisListCommands.Direction
+                                                        .LEFT,
+                                                0.5))
+                                .isInstanceOf(RuntimeException.class));
+                // gave up after the command timeout, not never
+                assertThat(java.time.Duration.ofNanos(System.nanoTime() - started))
+                        .isBetween(java.time.Duration.ofMillis(1500), java.time.Duration.ofSeconds(10));
+            } finally {
+                workers.destroy();
+            }
+        }
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
