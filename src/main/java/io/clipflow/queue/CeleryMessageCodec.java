@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clipflow.notify.TaskEvents;
 import java.net.InetAddress;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -193,6 +194,14 @@ public class CeleryMessageCodec {
     public CeleryMessage newTask(
             String taskName, List<?> args, Map<String, ?> kwargs, String queue, TaskOptions options) {
         return newTask(taskName, args, kwargs, queue, options, null);
+    }
+
+    /** The message for a {@link TaskCall} on {@code queue}: its id when it chose one, its owner's header when set. */
+    public CeleryMessage newTask(TaskCall call, String queue) {
+        TaskOptions options =
+                call.taskId() == null ? call.options() : call.options().withTaskId(call.taskId());
+        CeleryMessage message = newTask(call.name(), call.args(), call.kwargs(), queue, options);
+        return call.ownerId() == null ? message : message.withHeader(TaskEvents.OWNER_HEADER, call.ownerId());
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.clipflow.queue;
 
-import io.clipflow.notify.TaskEvents;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultProducer;
 
@@ -18,13 +17,7 @@ class CeleryProducer extends DefaultProducer {
     public void process(Exchange exchange) throws Exception {
         TaskCall call = exchange.getIn().getMandatoryBody(TaskCall.class);
         CeleryComponent component = endpoint.getComponent();
-        TaskOptions options =
-                call.taskId() == null ? call.options() : call.options().withTaskId(call.taskId());
-        CeleryMessage message =
-                component.codec.newTask(call.name(), call.args(), call.kwargs(), endpoint.getQueueName(), options);
-        if (call.ownerId() != null) {
-            message = message.withHeader(TaskEvents.OWNER_HEADER, call.ownerId());
-        }
+        CeleryMessage message = component.codec.newTask(call, endpoint.getQueueName());
         component.queue.publish(endpoint.getQueueName(), message.priority(), component.codec.encode(message));
         exchange.getMessage().setBody(message.taskId());
     }

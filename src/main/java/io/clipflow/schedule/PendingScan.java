@@ -1,7 +1,6 @@
 package io.clipflow.schedule;
 
 import io.clipflow.lock.LeaseLockRepository;
-import io.clipflow.notify.TaskEvents;
 import io.clipflow.queue.CeleryMessage;
 import io.clipflow.queue.CeleryMessageCodec;
 import io.clipflow.queue.ReliableQueue;
@@ -116,15 +115,7 @@ public class PendingScan {
         });
         List<Map<String, Object>> requeued = new ArrayList<>();
         for (TaskCall call : lost == null ? List.<TaskCall>of() : lost) {
-            CeleryMessage message = codec.newTask(
-                    call.name(),
-                    call.args(),
-                    call.kwargs(),
-                    video.queue(),
-                    call.options().withTaskId(call.taskId()));
-            if (call.ownerId() != null) {
-                message = message.withHeader(TaskEvents.OWNER_HEADER, call.ownerId());
-            }
+            CeleryMessage message = codec.newTask(call, video.queue());
             queue.publish(video.queue(), message.priority(), codec.encode(message));
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("video_id", call.args().get(0));

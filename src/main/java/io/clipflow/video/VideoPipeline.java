@@ -80,15 +80,18 @@ public class VideoPipeline {
         return videos.register(upload).getId();
     }
 
-    /** video-upload: the processing task for the video, with its id chosen now so it can be recorded first. */
-    public TaskCall processVideoCall(@Variable("videoId") long videoId) {
+    /**
+     * video-upload: the processing task for the video, with its id chosen now so it can be recorded first, owned by
+     * the uploader.
+     */
+    public TaskCall processVideoCall(@Variable("videoId") long videoId, @Body UploadedFile upload) {
         return new TaskCall(
                 UUID.randomUUID().toString(),
                 properties.task(),
                 List.of(videoId),
                 Map.of(),
                 TaskOptions.none(),
-                videos.get(videoId).getOwnerId());
+                upload.ownerId());
     }
 
     /** video-upload: QUEUED and the task's history row, committed before the message is published. */
