@@ -1,9 +1,11 @@
 package io.clipflow.bench;
 
+import io.clipflow.celery.PythonJson;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.clipflow.queue.CeleryMessageCodec;
-import io.clipflow.queue.TaskOptions;
+import io.clipflow.celery.CeleryMessageCodec;
+import io.clipflow.celery.TaskOptions;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
@@ -126,7 +128,7 @@ final class CeleryWire {
                         throw new IllegalStateException("wrong result for " + keys[i] + ": " + meta);
                     }
                     java.time.OffsetDateTime done =
-                            io.clipflow.queue.PythonJson.parseIsoformat(meta.path("date_done").asText());
+                            io.clipflow.celery.PythonJson.parseIsoformat(meta.path("date_done").asText());
                     double t = done.toEpochSecond() + done.getNano() / 1e9;
                     first = Math.min(first, t);
                     last = Math.max(last, t);

@@ -2,6 +2,8 @@ package io.clipflow;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -67,6 +69,103 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("org.apache.camel..")
+                .check(main);
+    }
+
+    @Test
+    void featurePackagesAreFreeOfCycles() {
+        // a cycle means neither side can be understood, tested or changed alone
+        slices().matching("io.clipflow.(*)..").should().beFreeOfCycles().check(main);
+    }
+
+    @Test
+    void theWireFormatDependsOnNoOtherFeatureNorOnAFramework() {
+        // celery/ is Celery's protocol as data: it must stay byte-exact and testable without Spring, Redis or Camel
+        noClasses()
+                .that()
+                .resideInAPackage("io.clipflow.celery..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.clipflow.config..",
+                        "io.clipflow.storage..",
+                        "io.clipflow.media..",
+                        "io.clipflow.lock..",
+                        "io.clipflow.web..",
+                        "io.clipflow.security..",
+                        "io.clipflow.notify..",
+                        "io.clipflow.task..",
+                        "io.clipflow.queue..",
+                        "io.clipflow.upload..",
+                        "io.clipflow.video..",
+                        "io.clipflow.stage..",
+                        "io.clipflow.schedule..",
+                        "io.clipflow.ops..",
+                        "org.springframework..",
+                        "org.apache.camel..",
+                        "redis..",
+                        "io.lettuce..")
+                .check(main);
+    }
+
+    @Test
+    void notifyImportsNoFeature() {
+        // notify/ is transport: features plug in access rules and snapshots through its interfaces
+        noClasses()
+                .that()
+                .resideInAPackage("io.clipflow.notify..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.clipflow.celery..",
+                        "io.clipflow.task..",
+                        "io.clipflow.queue..",
+                        "io.clipflow.upload..",
+                        "io.clipflow.video..",
+                        "io.clipflow.stage..",
+                        "io.clipflow.schedule..",
+                        "io.clipflow.ops..")
+                .check(main);
+    }
+
+    @Test
+    void layersDependOnlyDownwards() {
+        // the picture in docs/architecture.md, enforced: wire format, base, transport, bookkeeping, delivery, features
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("celery")
+                .definedBy("io.clipflow.celery..")
+                .layer("base")
+                .definedBy(
+                        "io.clipflow.config..",
+                        "io.clipflow.storage..",
+                        "io.clipflow.media..",
+                        "io.clipflow.lock..",
+                        "io.clipflow.web..",
+                        "io.clipflow.security..")
+                .layer("notify")
+                .definedBy("io.clipflow.notify..")
+                .layer("task")
+                .definedBy("io.clipflow.task..")
+                .layer("queue")
+                .definedBy("io.clipflow.queue..")
+                .layer("features")
+                .definedBy(
+                        "io.clipflow.upload..",
+                        "io.clipflow.video..",
+                        "io.clipflow.stage..",
+                        "io.clipflow.schedule..",
+                        "io.clipflow.ops..")
+                .whereLayer("features")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("queue")
+                .mayOnlyBeAccessedByLayers("features")
+                .whereLayer("task")
+                .mayOnlyBeAccessedByLayers("queue", "features")
+                .whereLayer("notify")
+                .mayOnlyBeAccessedByLayers("task", "queue", "features")
+                .whereLayer("base")
+                .mayOnlyBeAccessedByLayers("notify", "task", "queue", "features")
                 .check(main);
     }
 }

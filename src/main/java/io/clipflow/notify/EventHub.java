@@ -1,8 +1,6 @@
 package io.clipflow.notify;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipflow.config.RedisKeys;
-import io.clipflow.task.ResultBackend;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,8 +32,7 @@ public class EventHub implements SmartLifecycle {
     private final Map<String, Set<Subscriber>> byTopic = new ConcurrentHashMap<>();
     private final RedisKeys keys;
     private final EventPublisher history;
-    private final ResultBackend results;
-    private final ObjectMapper json;
+    private final Map<String, TopicSnapshot> snapshots;
     private final EventsProperties properties;
     private final ExecutorService senders;
     private final ScheduledExecutorService heartbeats;
@@ -44,13 +41,12 @@ public class EventHub implements SmartLifecycle {
     EventHub(
             RedisKeys keys,
             EventPublisher history,
-            ResultBackend results,
-            ObjectMapper json,
+            List<TopicSnapshot> snapshots,
             EventsProperties properties) {
         this.keys = keys;
         this.history = history;
-        this.results = results;
-        this.json = json;
+        this.snapshots = snapshots.stream()
+                .collect(java.util.stream.Collectors.toUnmodifiableMap(TopicSnapshot::kind, s -> s));
         this.properties = properties;
         this.senders = Executors.newFixedThreadPool(properties.sendThreads(), named("events-send-"));
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(named("events-heartbeat-"));
@@ -88,21 +84,22 @@ public class EventHub implements SmartLifecycle {
     /**
      * Sends the subscriber its starting state, then lets live events through: the kept events after {@code
      * lastEventId}, or else the latest one, so a page opened mid-transcode shows where it is. A task's topic keeps no
-     * events: its starting state is the task's stored result ({@link TaskEvents#snapshot}).
+     * events: its starting state comes from the {@link TopicSnapshot} of its kind (a task's stored result).
      */
     void replay(Subscriber subscriber, String lastEventId) {
         List<Event> start;
-        String topic = subscriber.topic();
+        String name = subscriber.topic();
         try {
-            if (!EventPublisher.keepsHistory(topic)) {
-                String taskId = topic.substring(TaskEvents.TOPIC_PREFIX.length());
-                start = TaskEvents.snapshot(results.get(taskId), json)
-                        .map(List::of)
-                        .orElse(List.of());
+            Topic topic = Topic.parse(name).orElseThrow(() -> new IllegalArgumentException("not a topic: " + name));
+            if (!topic.keepsHistory()) {
+                TopicSnapshot snapshot = snapshots.get(topic.kind());
+                start = snapshot == null
+                        ? List.of()
+                        : snapshot.snapshot(topic).map(List::of).orElse(List.of());
             } else {
                 start = Event.isValidId(lastEventId)
-                        ? history.after(topic, lastEventId)
-                        : history.latest(topic).map(List::of).orElse(List.of());
+                        ? history.after(name, lastEventId)
+                        : history.latest(name).map(List::of).orElse(List.of());
             }
         } catch (RuntimeException e) {
             // live events still flow; only the catch-up is lost

@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
  * {@code videoEvents}). The stream entry id is the event's {@code id}, so SSE's {@code Last-Event-ID} resumes from it.
  *
  * <p>A task's topic ({@code task.<id>}) keeps no stream: a task's state is already kept once, in its result
- * ({@code celery-task-meta-<id>}), which is what a late subscriber gets ({@link TaskEvents#snapshot}). A stream per
+ * ({@code celery-task-meta-<id>}), which is what a late subscriber gets (a {@link TopicSnapshot}). A stream per
  * task would be a new key per task (4.7 KB of Redis memory each, kept for {@code history-ttl}) and the largest part of
  * Redis's work for a small task.
  */
@@ -96,7 +96,7 @@ public class EventPublisher {
      *
      * @throws IllegalArgumentException when the event is not a non-empty JSON object
      */
-    public List<String> publish(List<String> topics, Map<String, Object> event) {
+    public List<String> publish(List<Topic> topics, Map<String, Object> event) {
         String text = text(event);
         @SuppressWarnings("unchecked")
         List<String> ids = redis.execute(
@@ -109,7 +109,7 @@ public class EventPublisher {
     }
 
     /** As {@link #publish}, without waiting for Redis (events from workers, which must not slow tasks down). */
-    public void publishLater(List<String> topics, Map<String, Object> event) {
+    public void publishLater(List<Topic> topics, Map<String, Object> event) {
         publishLater(prepare(topics, event));
     }
 
@@ -119,7 +119,7 @@ public class EventPublisher {
     }
 
     /** An event to send with another script's writes (see {@link #EMIT_FUNCTION}). */
-    public Emit prepare(List<String> topics, Map<String, Object> event) {
+    public Emit prepare(List<Topic> topics, Map<String, Object> event) {
         return new Emit(
                 redisKeys(topics),
                 Integer.toString(properties.historySize()),
@@ -127,19 +127,14 @@ public class EventPublisher {
                 text(event));
     }
 
-    private List<String> redisKeys(List<String> topics) {
+    private List<String> redisKeys(List<Topic> topics) {
         List<String> redisKeys = new ArrayList<>(topics.size() * 2);
-        for (String topic : topics) {
-            String channel = keys.events(topic);
-            redisKeys.add(keepsHistory(topic) ? keys.history(topic) : channel);
+        for (Topic topic : topics) {
+            String channel = keys.events(topic.name());
+            redisKeys.add(topic.keepsHistory() ? keys.history(topic.name()) : channel);
             redisKeys.add(channel);
         }
         return redisKeys;
-    }
-
-    /** False for a task's topic: its state lives in the task's result (see the class comment). */
-    static boolean keepsHistory(String topic) {
-        return !topic.startsWith(TaskEvents.TOPIC_PREFIX);
     }
 
     private String text(Map<String, Object> event) {

@@ -139,7 +139,7 @@ class EventSocketHandler extends TextWebSocketHandler {
                             : p.length == 6 && "stage".equals(p[4]) ? "project." + p[3] + ".stage." + p[5] : null;
                     default -> null;
                 };
-        return TopicAccess.isTopic(topic) ? topic : null;
+        return Topic.parse(topic).map(Topic::name).orElse(null);
     }
 
     private static ClipflowUser userOf(Principal principal) {

@@ -1,9 +1,9 @@
 package io.clipflow.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.clipflow.queue.CeleryDecodeException;
-import io.clipflow.queue.CeleryMessage;
-import io.clipflow.queue.CeleryMessageCodec;
+import io.clipflow.celery.CeleryDecodeException;
+import io.clipflow.celery.CeleryMessage;
+import io.clipflow.celery.CeleryMessageCodec;
 import io.clipflow.queue.ReliableQueue;
 import io.clipflow.queue.TaskRegistry;
 import io.clipflow.task.TaskRecord;

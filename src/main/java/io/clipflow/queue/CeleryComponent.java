@@ -1,5 +1,8 @@
 package io.clipflow.queue;
 
+import io.clipflow.celery.CeleryMessageCodec;
+import io.clipflow.task.TaskEvents;
+
 import io.clipflow.config.ClipflowProperties;
 import io.clipflow.task.TaskTracker;
 import java.util.Map;
@@ -24,7 +27,7 @@ public class CeleryComponent extends DefaultComponent {
     final DeliveryProperties delivery;
     final java.time.Clock clock;
     final Canvas canvas;
-    final io.clipflow.notify.TaskEvents events;
+    final io.clipflow.task.TaskEvents events;
     final TaskMetrics metrics;
     final StartNotices starts;
     /** clipflow.roles has {@code worker}: consumers take messages; otherwise this node only publishes. */
@@ -42,7 +45,7 @@ public class CeleryComponent extends DefaultComponent {
             DeliveryProperties delivery,
             java.time.Clock clock,
             Canvas canvas,
-            io.clipflow.notify.TaskEvents events,
+            io.clipflow.task.TaskEvents events,
             TaskMetrics metrics,
             StartNotices starts,
             org.springframework.core.env.Environment env) {

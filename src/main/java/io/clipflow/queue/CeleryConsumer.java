@@ -1,5 +1,8 @@
 package io.clipflow.queue;
 
+import io.clipflow.celery.CeleryMessage;
+import io.clipflow.celery.CeleryDecodeException;
+
 import io.clipflow.notify.EventPublisher;
 import io.clipflow.task.TaskTracker;
 import java.time.Duration;

@@ -1,5 +1,8 @@
 package io.clipflow.queue;
 
+import io.clipflow.celery.CeleryMessage;
+import io.clipflow.celery.TaskCall;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultProducer;
 

@@ -1,5 +1,9 @@
 package io.clipflow.queue;
 
+import io.clipflow.celery.CeleryMessage;
+import io.clipflow.celery.CeleryMessageCodec;
+import io.clipflow.celery.CeleryDecodeException;
+
 import io.clipflow.config.ClipflowProperties;
 import java.time.Clock;
 import java.util.concurrent.Executors;

@@ -1,5 +1,9 @@
 package io.clipflow.queue;
 
+import io.clipflow.celery.CeleryMessage;
+import io.clipflow.celery.CeleryMessageCodec;
+import io.clipflow.celery.Kombu;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipflow.config.AsyncRedis;
@@ -276,7 +280,7 @@ public class ReliableQueue {
 
     /** The list a message of this priority lives in (kombu's sub-list naming), with the key prefix. */
     public String listKey(String queue, int priority) {
-        return keys.queue(CeleryMessageCodec.priorityQueue(queue, priority));
+        return keys.queue(Kombu.priorityQueue(queue, priority));
     }
 
     /** LPUSH as kombu does, onto the priority sub-list the message's priority selects, plus the kombu binding. */
@@ -284,7 +288,7 @@ public class ReliableQueue {
         redis.execute(
                 PUBLISH,
                 List.of(keys.binding(queue), listKey(queue, priority)),
-                CeleryMessageCodec.bindingMember(queue),
+                Kombu.bindingMember(queue),
                 encodedMessage);
     }
 
@@ -304,7 +308,7 @@ public class ReliableQueue {
         redis.executePipelined((org.springframework.data.redis.core.RedisCallback<Object>) connection -> {
             connection
                     .setCommands()
-                    .sAdd(ser.serialize(keys.binding(queue)), ser.serialize(CeleryMessageCodec.bindingMember(queue)));
+                    .sAdd(ser.serialize(keys.binding(queue)), ser.serialize(Kombu.bindingMember(queue)));
             for (byte[][] push : pushes) {
                 connection.listCommands().lPush(push[0], push[1]);
             }
@@ -709,7 +713,7 @@ public class ReliableQueue {
             }
             String name = member.substring(0, cut);
             name = name.startsWith(head) ? name.substring(head.length()) : name;
-            int sep = name.indexOf(CeleryMessageCodec.KOMBU_SEPARATOR);
+            int sep = name.indexOf(Kombu.SEPARATOR);
             counts.merge(sep < 0 ? name : name.substring(0, sep), 1L, Long::sum);
         }
         return counts;

@@ -1,5 +1,7 @@
 package io.clipflow.queue;
 
+import io.clipflow.celery.CeleryMessage;
+
 import io.clipflow.media.RunningProcesses;
 import java.time.Duration;
 import java.util.Map;

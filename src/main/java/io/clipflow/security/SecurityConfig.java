@@ -1,5 +1,6 @@
 package io.clipflow.security;
 
+import io.clipflow.web.SecurityHeaders;
 import io.clipflow.web.JsonErrorWriter;
 import jakarta.servlet.DispatcherType;
 import java.io.IOException;

@@ -1,5 +1,8 @@
 package io.clipflow.task;
 
+import io.clipflow.celery.CeleryResult;
+import io.clipflow.celery.CeleryResultCodec;
+
 import io.clipflow.config.RedisKeys;
 import java.util.List;
 import java.util.Optional;

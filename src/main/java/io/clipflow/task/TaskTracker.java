@@ -1,7 +1,9 @@
 package io.clipflow.task;
 
-import io.clipflow.notify.TaskEvents;
-import io.clipflow.queue.CeleryMessage;
+import io.clipflow.celery.CeleryResult;
+
+import io.clipflow.task.TaskEvents;
+import io.clipflow.celery.CeleryMessage;
 import io.clipflow.security.ClipflowUser;
 import java.time.Clock;
 import java.time.Instant;
@@ -123,7 +125,7 @@ public class TaskTracker {
      * its owner in the message; a retried task got a row with its first failure.
      */
     private static boolean hasRow(CeleryMessage message) {
-        return message.retries() > 0 || message.header(TaskEvents.OWNER_HEADER).canConvertToLong();
+        return message.retries() > 0 || message.header(CeleryMessage.OWNER_HEADER).canConvertToLong();
     }
 
     /**

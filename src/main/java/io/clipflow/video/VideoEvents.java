@@ -1,8 +1,8 @@
 package io.clipflow.video;
 
 import io.clipflow.notify.EventPublisher;
-import io.clipflow.notify.TaskEvents;
-import io.clipflow.queue.TaskCall;
+import io.clipflow.notify.Topic;
+import io.clipflow.celery.TaskCall;
 import io.clipflow.task.TaskRecord;
 import io.clipflow.task.TaskTracker;
 import java.time.Clock;
@@ -87,8 +87,8 @@ public class VideoEvents {
         Map<String, Object> event = event("done", videoId, taskId);
         event.put("result", result);
         event.put("metadata", metadata(taskId));
-        List<String> topics = new ArrayList<>(List.of(TaskEvents.TOPIC_PREFIX + taskId));
-        tasks.find(taskId).map(TaskRecord::getOwnerId).ifPresent(owner -> topics.add("user." + owner));
+        List<Topic> topics = new ArrayList<>(List.of(Topic.task(taskId)));
+        tasks.find(taskId).map(TaskRecord::getOwnerId).ifPresent(owner -> topics.add(Topic.user(owner)));
         publisher.publish(topics, event);
     }
 
@@ -104,7 +104,7 @@ public class VideoEvents {
         event.put("retry_count", retries == null ? 0 : retries);
         if (videoId == null) {
             if (taskId != null) {
-                publisher.publish(List.of(TaskEvents.TOPIC_PREFIX + taskId), event);
+                publisher.publish(List.of(Topic.task(taskId)), event);
             }
         } else {
             publish(videoId, taskId, event);
@@ -132,12 +132,12 @@ public class VideoEvents {
     }
 
     private void publish(long videoId, String taskId, Map<String, Object> event) {
-        List<String> topics = new ArrayList<>(List.of("video." + videoId));
+        List<Topic> topics = new ArrayList<>(List.of(Topic.video(videoId)));
         if (taskId != null) {
-            topics.add(TaskEvents.TOPIC_PREFIX + taskId);
+            topics.add(Topic.task(taskId));
         }
         try {
-            videos.find(videoId, null).map(Video::getOwnerId).ifPresent(owner -> topics.add("user." + owner));
+            videos.find(videoId, null).map(Video::getOwnerId).ifPresent(owner -> topics.add(Topic.user(owner)));
             publisher.publish(topics, event);
         } catch (RuntimeException e) {
             // events are advisory: a lost event must not fail the video (the state is in the database and result)

@@ -1,6 +1,6 @@
 package io.clipflow.video;
 
-import io.clipflow.queue.TaskCall;
+import io.clipflow.celery.TaskCall;
 import io.clipflow.storage.MediaStore;
 import io.clipflow.task.TaskTracker;
 import java.nio.file.Files;

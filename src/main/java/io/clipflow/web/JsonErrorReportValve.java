@@ -1,6 +1,5 @@
 package io.clipflow.web;
 
-import io.clipflow.security.SecurityHeaders;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -145,7 +145,7 @@ class CrossNodeEventsIT extends IntegrationTestBase {
             event.put("project_id", project);
             event.put("stage", "script");
             event.put("progress", 40.0);
-            publisher.publish(List.of("project." + project + ".stage.script", "project." + project), event);
+            publisher.publish(List.of(Topic.projectStage(project, "script"), Topic.project(project)), event);
 
             assertThat(stage.awaitType("progress", SOON).path("progress").asDouble())
                     .isEqualTo(40.0);

@@ -1,5 +1,12 @@
 package io.clipflow.queue;
 
+import io.clipflow.notify.Topic;
+
+import io.clipflow.celery.CeleryMessage;
+import io.clipflow.celery.CeleryMessageCodec;
+import io.clipflow.celery.TaskCall;
+import io.clipflow.celery.TaskOptions;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -149,7 +156,7 @@ class CeleryQueueIT extends IntegrationTestBase {
         assertThat(taken.taskId()).isEqualTo(first.taskId());
         String topic = "task." + first.taskId();
         String owner = "user.42";
-        var event = events.prepare(List.of(topic, owner), Map.of("type", "done", "task_id", first.taskId()));
+        var event = events.prepare(List.of(Topic.task(first.taskId()), Topic.user(42)), Map.of("type", "done", "task_id", first.taskId()));
         String result = "{\"status\": \"SUCCESS\", \"result\": 1, \"task_id\": \"" + first.taskId() + "\"}";
 
         ReliableQueue.Waiter waiter = queue.waiter();
@@ -230,7 +237,8 @@ class CeleryQueueIT extends IntegrationTestBase {
     void eventsAWorkerSentWithoutWaitingArriveBeforeTheResultItStoresOnItsOwnConnection() throws Exception {
         String q = "order-check";
         String node = "order-check-node";
-        String topic = "order-check." + java.util.UUID.randomUUID();
+        Topic ordered = Topic.project("order-check-" + java.util.UUID.randomUUID());
+        String topic = ordered.name();
         var factory = (org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory)
                 redis.getRequiredConnectionFactory();
         io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(
@@ -262,7 +270,7 @@ class CeleryQueueIT extends IntegrationTestBase {
                 queue.publish(q, 0, codec.encode(m));
                 ReliableQueue.Taken taken = queue.take(q, node, Duration.ofMillis(100), waiter);
                 // a progress event sent the way routes send them: without waiting, on the shared connection
-                events.publishLater(List.of(topic), Map.of("type", "progress", "order", i));
+                events.publishLater(List.of(ordered), Map.of("type", "progress", "order", i));
                 queue.finish(
                         q,
                         node,

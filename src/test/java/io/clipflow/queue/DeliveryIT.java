@@ -1,5 +1,10 @@
 package io.clipflow.queue;
 
+import io.clipflow.celery.CeleryMessage;
+import io.clipflow.celery.CeleryMessageCodec;
+import io.clipflow.celery.TaskCall;
+import io.clipflow.celery.TaskOptions;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,7 +12,7 @@ import io.clipflow.config.ClipflowProperties;
 import io.clipflow.config.RedisKeys;
 import io.clipflow.delivery.DeliveryTestTasks;
 import io.clipflow.security.Role;
-import io.clipflow.task.CeleryResult;
+import io.clipflow.celery.CeleryResult;
 import io.clipflow.task.TaskTracker;
 import io.clipflow.testsupport.ApiClient;
 import io.clipflow.testsupport.IntegrationTestBase;

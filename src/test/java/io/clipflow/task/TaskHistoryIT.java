@@ -2,8 +2,8 @@ package io.clipflow.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clipflow.queue.TaskCall;
-import io.clipflow.queue.TaskOptions;
+import io.clipflow.celery.TaskCall;
+import io.clipflow.celery.TaskOptions;
 import io.clipflow.security.Role;
 import io.clipflow.testsupport.ApiClient;
 import io.clipflow.testsupport.IntegrationTestBase;

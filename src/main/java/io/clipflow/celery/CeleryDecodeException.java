@@ -1,4 +1,4 @@
-package io.clipflow.queue;
+package io.clipflow.celery;
 
 /**
  * A Redis value that is not a message (or result) we will act on. The message is the reason recorded with the dead

@@ -1,9 +1,18 @@
-package io.clipflow.queue;
+package io.clipflow.ops;
+
+import io.clipflow.queue.ReliableQueue;
+import io.clipflow.queue.ControlChannel;
+import io.clipflow.queue.DeliveryProperties;
+import io.clipflow.queue.TaskRegistry;
+import io.clipflow.celery.CeleryMessage;
+import io.clipflow.celery.CeleryMessageCodec;
+import io.clipflow.celery.PythonJson;
+import io.clipflow.celery.TaskOptions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipflow.config.RedisKeys;
-import io.clipflow.notify.TaskEvents;
+import io.clipflow.task.TaskEvents;
 import io.clipflow.security.ClipflowUser;
 import io.clipflow.task.TaskTracker;
 import io.clipflow.web.ApiException;
@@ -174,7 +183,7 @@ class TaskSendController {
             options = options.withPriority(body.priority());
         }
         CeleryMessage message = codec.newTask(body.task(), body.args(), body.kwargs(), target, options)
-                .withHeader(TaskEvents.OWNER_HEADER, user.id());
+                .withHeader(CeleryMessage.OWNER_HEADER, user.id());
         tracker.queued(message.taskId(), message.taskName(), target, user.id(), null);
         queue.publish(target, message.priority(), codec.encode(message));
         return message;
@@ -189,7 +198,7 @@ class TaskSendController {
         redis.opsForValue()
                 .set(
                         keys.group(groupId),
-                        io.clipflow.queue.PythonJson.dumps(json.valueToTree(value)),
+                        io.clipflow.celery.PythonJson.dumps(json.valueToTree(value)),
                         Duration.ofDays(1));
     }
 }

@@ -1,4 +1,4 @@
-package io.clipflow.queue;
+package io.clipflow.celery;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clipflow.notify.TaskEvents;
 import java.net.InetAddress;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -23,20 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import org.springframework.stereotype.Component;
 
 /**
  * Reads and writes Celery protocol-v2 task messages in kombu's Redis JSON envelope, byte-compatible with a Python
  * Celery 5 client. Used by the queue consumer and producer beans; stateless and thread-safe.
  */
-@Component("celeryCodec")
 public class CeleryMessageCodec {
-
-    /** kombu's Redis {@code Channel.sep}, between a queue name and its priority step or binding parts. */
-    public static final String KOMBU_SEPARATOR = "\u0006\u0016";
-
-    private static final int[] PRIORITY_STEPS = {0, 3, 6, 9};
-    private static final int MAX_PRIORITY = 9;
 
     private static final List<String> ENVELOPE_ORDER =
             List.of("body", "content-encoding", "content-type", "headers", "properties");
@@ -80,27 +71,6 @@ public class CeleryMessageCodec {
         this.origin = "gen" + ProcessHandle.current().pid() + "@" + hostname();
         // Celery's reply_to is a per-client identity (app.thread_oid), only used by the rpc:// result backend.
         this.replyTo = UUID.randomUUID().toString();
-    }
-
-    /**
-     * The Redis list kombu uses for {@code queue} at {@code priority}: the plain list for 0-2, then one list per step
-     * of {@code [0, 3, 6, 9]} suffixed with the separator and the step. Out-of-range priorities are clamped to 0-9
-     * as kombu does before choosing the list.
-     */
-    public static String priorityQueue(String queue, int priority) {
-        int clamped = Math.max(0, Math.min(priority, MAX_PRIORITY));
-        int step = 0;
-        for (int candidate : PRIORITY_STEPS) {
-            if (candidate <= clamped) {
-                step = candidate;
-            }
-        }
-        return step == 0 ? queue : queue + KOMBU_SEPARATOR + step;
-    }
-
-    /** The member of the {@code _kombu.binding.<queue>} set for a direct queue: routing key, empty pattern, queue. */
-    public static String bindingMember(String queue) {
-        return queue + KOMBU_SEPARATOR + "" + KOMBU_SEPARATOR + queue;
     }
 
     /** The exact text a Python Celery 5 client LPUSHes for this message. */
@@ -201,7 +171,7 @@ public class CeleryMessageCodec {
         TaskOptions options =
                 call.taskId() == null ? call.options() : call.options().withTaskId(call.taskId());
         CeleryMessage message = newTask(call.name(), call.args(), call.kwargs(), queue, options);
-        return call.ownerId() == null ? message : message.withHeader(TaskEvents.OWNER_HEADER, call.ownerId());
+        return call.ownerId() == null ? message : message.withHeader(CeleryMessage.OWNER_HEADER, call.ownerId());
     }
 
     /**

@@ -1,12 +1,13 @@
-package io.clipflow.notify;
+package io.clipflow.task;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.clipflow.queue.CeleryMessage;
-import io.clipflow.task.CeleryResult;
+import io.clipflow.celery.CeleryMessage;
+import io.clipflow.notify.Event;
+import io.clipflow.notify.EventPublisher;
+import io.clipflow.notify.Topic;
+import io.clipflow.celery.CeleryResult;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,15 +22,6 @@ import org.springframework.stereotype.Component;
  */
 @Component("taskEvents")
 public class TaskEvents {
-
-    /**
-     * Message header naming the user who sent the task ({@code POST /api/tasks}, uploads), so a worker can address the
-     * owner's topic without a database lookup; Celery keeps unknown headers, so it survives retries and redelivery.
-     */
-    public static final String OWNER_HEADER = "clipflow_owner";
-
-    /** A task's topic is this prefix and its id; it keeps no history stream (see {@link EventPublisher}). */
-    public static final String TOPIC_PREFIX = "task.";
 
     /** The id of a {@link #snapshot}: before any live event's, so none that follows is taken for a duplicate. */
     static final String SNAPSHOT_ID = "0-0";
@@ -128,13 +120,10 @@ public class TaskEvents {
         return event;
     }
 
-    private static List<String> topics(CeleryMessage message) {
-        List<String> topics = new ArrayList<>(2);
-        topics.add(TOPIC_PREFIX + message.taskId());
-        JsonNode owner = message.header(OWNER_HEADER);
-        if (owner.canConvertToLong()) {
-            topics.add("user." + owner.asLong());
-        }
-        return topics;
+    private static List<Topic> topics(CeleryMessage message) {
+        Long owner = message.ownerId();
+        return owner == null
+                ? List.of(Topic.task(message.taskId()))
+                : List.of(Topic.task(message.taskId()), Topic.user(owner));
     }
 }

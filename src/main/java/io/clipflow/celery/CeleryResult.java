@@ -1,4 +1,4 @@
-package io.clipflow.task;
+package io.clipflow.celery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clipflow.queue.CeleryMessage;
-import io.clipflow.queue.PythonJson;
+import io.clipflow.celery.CeleryMessage;
+import io.clipflow.celery.PythonJson;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;

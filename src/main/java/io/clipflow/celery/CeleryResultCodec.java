@@ -1,4 +1,4 @@
-package io.clipflow.task;
+package io.clipflow.celery;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -7,16 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clipflow.queue.CeleryDecodeException;
-import io.clipflow.queue.PythonJson;
+import io.clipflow.celery.CeleryDecodeException;
+import io.clipflow.celery.PythonJson;
 import java.util.List;
-import org.springframework.stereotype.Component;
 
 /**
  * Reads and writes {@code celery-task-meta-<id>} values in the text Celery's Redis result backend uses, so Python
  * {@code AsyncResult} and Flower read our results and we read theirs. Used by the task worker and the status API.
  */
-@Component("celeryResultCodec")
 public class CeleryResultCodec {
 
     public static final String KEY_PREFIX = "celery-task-meta-";

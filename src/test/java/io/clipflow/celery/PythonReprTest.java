@@ -1,4 +1,4 @@
-package io.clipflow.queue;
+package io.clipflow.celery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

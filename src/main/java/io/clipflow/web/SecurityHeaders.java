@@ -1,4 +1,4 @@
-package io.clipflow.security;
+package io.clipflow.web;
 
 import java.util.List;
 import org.springframework.security.web.header.HeaderWriter;

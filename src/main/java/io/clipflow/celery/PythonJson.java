@@ -1,4 +1,4 @@
-package io.clipflow.queue;
+package io.clipflow.celery;
 
 import com.fasterxml.jackson.core.io.NumberOutput;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,8 +1,8 @@
-package io.clipflow.queue;
+package io.clipflow.celery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clipflow.task.CeleryResultCodec;
+import io.clipflow.config.CeleryCodecs;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
@@ -10,7 +10,7 @@ class CeleryCodecBeansTest {
 
     @Test
     void registersCodecsUnderTheNamesRoutesUse() {
-        try (var context = new AnnotationConfigApplicationContext(CeleryMessageCodec.class, CeleryResultCodec.class)) {
+        try (var context = new AnnotationConfigApplicationContext(CeleryCodecs.class)) {
             assertThat(context.getBean("celeryCodec")).isInstanceOf(CeleryMessageCodec.class);
             assertThat(context.getBean("celeryResultCodec")).isInstanceOf(CeleryResultCodec.class);
         }

@@ -1,4 +1,4 @@
-package io.clipflow.queue;
+package io.clipflow.celery;
 
 import java.util.List;
 import java.util.Map;

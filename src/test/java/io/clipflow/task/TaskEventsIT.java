@@ -1,4 +1,4 @@
-package io.clipflow.notify;
+package io.clipflow.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

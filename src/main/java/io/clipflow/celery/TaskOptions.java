@@ -1,4 +1,4 @@
-package io.clipflow.queue;
+package io.clipflow.celery;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;

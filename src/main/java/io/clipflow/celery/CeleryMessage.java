@@ -1,4 +1,4 @@
-package io.clipflow.queue;
+package io.clipflow.celery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -20,6 +20,12 @@ import java.util.UUID;
  * verbatim for the same reason. Instances are immutable; build them with {@link CeleryMessageCodec}.
  */
 public final class CeleryMessage {
+
+    /**
+     * Message header naming the user who sent the task ({@code POST /api/tasks}, uploads), so a worker can address the
+     * owner's topic without a database lookup; Celery keeps unknown headers, so it survives retries and redelivery.
+     */
+    public static final String OWNER_HEADER = "clipflow_owner";
 
     private final ObjectNode envelope;
     private final JsonNode argsNode;
@@ -45,6 +51,12 @@ public final class CeleryMessage {
         this.taskId = text(peekHeader("id"));
         this.taskName = text(peekHeader("task"));
         this.retries = peekHeader("retries").asInt(0);
+    }
+
+    /** The user who sent the task ({@link #OWNER_HEADER}), or null for a task nobody owns. */
+    public Long ownerId() {
+        JsonNode owner = peekHeader(OWNER_HEADER);
+        return owner.canConvertToLong() ? owner.asLong() : null;
     }
 
     public String taskId() {
@@ -164,7 +176,6 @@ public final class CeleryMessage {
                 || peekProperty("delivery_info").path("redelivered").asBoolean(false);
     }
 
-    /** A header by its wire name, or a missing node; a copy, so the message stays immutable. */
     /** A header as it is in the envelope, for this class's own reads (never handed out: the envelope is ours). */
     private JsonNode peekHeader(String name) {
         return envelope.path("headers").path(name);
@@ -174,6 +185,7 @@ public final class CeleryMessage {
         return envelope.path("properties").path(name);
     }
 
+    /** A header by its wire name, or a missing node; a copy, so the message stays immutable. */
     public JsonNode header(String name) {
         return envelope.path("headers").path(name).deepCopy();
     }

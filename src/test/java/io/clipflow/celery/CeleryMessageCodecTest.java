@@ -1,4 +1,4 @@
-package io.clipflow.queue;
+package io.clipflow.celery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -440,12 +440,12 @@ class CeleryMessageCodecTest {
         "-1,celery"
     })
     void namesKombuPrioritySubLists(int priority, String expected) {
-        assertThat(CeleryMessageCodec.priorityQueue("celery", priority))
+        assertThat(Kombu.priorityQueue("celery", priority))
                 .isEqualTo(expected.replace("|", "\u0006\u0016"));
     }
 
     @Test
     void namesKombuBindingMember() {
-        assertThat(CeleryMessageCodec.bindingMember("celery")).isEqualTo("celery\u0006\u0016\u0006\u0016celery");
+        assertThat(Kombu.bindingMember("celery")).isEqualTo("celery\u0006\u0016\u0006\u0016celery");
     }
 }

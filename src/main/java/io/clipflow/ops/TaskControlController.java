@@ -1,5 +1,9 @@
-package io.clipflow.queue;
+package io.clipflow.ops;
 
+import io.clipflow.queue.ReliableQueue;
+import io.clipflow.queue.ControlChannel;
+import io.clipflow.queue.DeliveryProperties;
+import io.clipflow.queue.TaskRegistry;
 import io.clipflow.security.ClipflowUser;
 import io.clipflow.task.TaskRecord;
 import io.clipflow.task.TaskState;

@@ -1,0 +1,21 @@
+package io.clipflow.config;
+
+import io.clipflow.celery.CeleryMessageCodec;
+import io.clipflow.celery.CeleryResultCodec;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The wire-format codecs as beans, under the names routes use; {@code celery/} itself knows nothing of Spring. */
+@Configuration(proxyBeanMethods = false)
+public class CeleryCodecs {
+
+    @Bean("celeryCodec")
+    CeleryMessageCodec celeryCodec() {
+        return new CeleryMessageCodec();
+    }
+
+    @Bean("celeryResultCodec")
+    CeleryResultCodec celeryResultCodec() {
+        return new CeleryResultCodec();
+    }
+}
