@@ -36,7 +36,9 @@ public final class Kombu {
 
     /** Every list of {@code queue}, in the order kombu serves them: the plain list, then steps 3, 6 and 9. */
     public static List<String> priorityLists(String queue) {
-        return PRIORITY_STEPS.stream().map(step -> step == 0 ? queue : queue + SEPARATOR + step).toList();
+        return PRIORITY_STEPS.stream()
+                .map(step -> step == 0 ? queue : queue + SEPARATOR + step)
+                .toList();
     }
 
     /** The member of the {@code _kombu.binding.<queue>} set for a direct queue: routing key, empty pattern, queue. */

@@ -38,15 +38,11 @@ public class EventHub implements SmartLifecycle {
     private final ScheduledExecutorService heartbeats;
     private volatile boolean running;
 
-    EventHub(
-            RedisKeys keys,
-            EventPublisher history,
-            List<TopicSnapshot> snapshots,
-            EventsProperties properties) {
+    EventHub(RedisKeys keys, EventPublisher history, List<TopicSnapshot> snapshots, EventsProperties properties) {
         this.keys = keys;
         this.history = history;
-        this.snapshots = snapshots.stream()
-                .collect(java.util.stream.Collectors.toUnmodifiableMap(TopicSnapshot::kind, s -> s));
+        this.snapshots =
+                snapshots.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(TopicSnapshot::kind, s -> s));
         this.properties = properties;
         this.senders = Executors.newFixedThreadPool(properties.sendThreads(), named("events-send-"));
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(named("events-heartbeat-"));

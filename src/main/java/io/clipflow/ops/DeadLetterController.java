@@ -1,16 +1,12 @@
 package io.clipflow.ops;
 
-import io.clipflow.queue.ReliableQueue;
-import io.clipflow.queue.ControlChannel;
-import io.clipflow.queue.DeliveryProperties;
-import io.clipflow.queue.TaskRegistry;
-import io.clipflow.celery.CeleryMessage;
-import io.clipflow.celery.CeleryMessageCodec;
-import io.clipflow.celery.CeleryDecodeException;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clipflow.celery.CeleryDecodeException;
+import io.clipflow.celery.CeleryMessage;
+import io.clipflow.celery.CeleryMessageCodec;
+import io.clipflow.queue.ReliableQueue;
 import io.clipflow.security.ClipflowUser;
 import io.clipflow.task.TaskTracker;
 import io.clipflow.web.ApiException;

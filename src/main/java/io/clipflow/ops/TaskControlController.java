@@ -1,9 +1,8 @@
 package io.clipflow.ops;
 
-import io.clipflow.queue.ReliableQueue;
 import io.clipflow.queue.ControlChannel;
 import io.clipflow.queue.DeliveryProperties;
-import io.clipflow.queue.TaskRegistry;
+import io.clipflow.queue.ReliableQueue;
 import io.clipflow.security.ClipflowUser;
 import io.clipflow.task.TaskRecord;
 import io.clipflow.task.TaskState;

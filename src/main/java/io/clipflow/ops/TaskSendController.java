@@ -1,18 +1,13 @@
 package io.clipflow.ops;
 
-import io.clipflow.queue.ReliableQueue;
-import io.clipflow.queue.ControlChannel;
-import io.clipflow.queue.DeliveryProperties;
-import io.clipflow.queue.TaskRegistry;
-import io.clipflow.celery.CeleryMessage;
-import io.clipflow.celery.CeleryMessageCodec;
-import io.clipflow.celery.PythonJson;
-import io.clipflow.celery.TaskOptions;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clipflow.celery.CeleryMessage;
+import io.clipflow.celery.CeleryMessageCodec;
+import io.clipflow.celery.TaskOptions;
 import io.clipflow.config.RedisKeys;
-import io.clipflow.task.TaskEvents;
+import io.clipflow.queue.ReliableQueue;
+import io.clipflow.queue.TaskRegistry;
 import io.clipflow.security.ClipflowUser;
 import io.clipflow.task.TaskTracker;
 import io.clipflow.web.ApiException;

@@ -1,11 +1,11 @@
 package io.clipflow.ops;
 
+import io.clipflow.config.Roles;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -21,8 +21,8 @@ class WebRoleFilter extends OncePerRequestFilter {
 
     private final boolean web;
 
-    WebRoleFilter(@Value("${clipflow.role.web:true}") boolean web) {
-        this.web = web;
+    WebRoleFilter(Roles roles) {
+        this.web = roles.isWeb();
     }
 
     @Override

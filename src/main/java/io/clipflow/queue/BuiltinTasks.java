@@ -1,7 +1,6 @@
 package io.clipflow.queue;
 
 import io.clipflow.celery.CeleryMessage;
-
 import org.apache.camel.Body;
 import org.springframework.stereotype.Component;
 

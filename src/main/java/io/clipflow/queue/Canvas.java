@@ -1,12 +1,11 @@
 package io.clipflow.queue;
 
-import io.clipflow.celery.CeleryMessage;
-import io.clipflow.celery.CeleryMessageCodec;
-import io.clipflow.celery.TaskOptions;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.clipflow.celery.CeleryMessage;
+import io.clipflow.celery.CeleryMessageCodec;
+import io.clipflow.celery.TaskOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +22,7 @@ import org.springframework.stereotype.Component;
  * messages carry {@code parent_id} = this task and the chain's {@code root_id}.
  */
 @Component
-class Canvas {
+class Canvas implements FollowUps {
 
     private static final Logger log = LoggerFactory.getLogger(Canvas.class);
 
@@ -40,7 +39,7 @@ class Canvas {
     }
 
     /** Whether a success sends more work: a chain's next task or link callbacks. */
-    boolean continues(CeleryMessage message) {
+    public boolean continues(CeleryMessage message) {
         Map<String, Object> embed = message.embed();
         return present(embed.get("chain")) || present(embed.get("callbacks"));
     }
@@ -49,7 +48,7 @@ class Canvas {
         return value instanceof java.util.Collection<?> c ? !c.isEmpty() : value != null;
     }
 
-    void succeeded(CeleryMessage message, Object result) {
+    public void succeeded(CeleryMessage message, Object result) {
         JsonNode embed = json.valueToTree(message.embed());
         JsonNode chain = embed.path("chain");
         if (chain.isArray() && !chain.isEmpty()) {
@@ -63,7 +62,7 @@ class Canvas {
         }
     }
 
-    void failed(CeleryMessage message) {
+    public void failed(CeleryMessage message) {
         JsonNode errbacks = json.valueToTree(message.embed()).path("errbacks");
         if (errbacks.isArray()) {
             errbacks.forEach(sig -> send(message, sig, message.taskId(), null));

@@ -1,8 +1,6 @@
 package io.clipflow.queue;
 
-import io.clipflow.celery.CeleryMessage;
 import io.clipflow.celery.TaskCall;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultProducer;
 
@@ -19,9 +17,7 @@ class CeleryProducer extends DefaultProducer {
     @Override
     public void process(Exchange exchange) throws Exception {
         TaskCall call = exchange.getIn().getMandatoryBody(TaskCall.class);
-        CeleryComponent component = endpoint.getComponent();
-        CeleryMessage message = component.codec.newTask(call, endpoint.getQueueName());
-        component.queue.publish(endpoint.getQueueName(), message.priority(), component.codec.encode(message));
-        exchange.getMessage().setBody(message.taskId());
+        String taskId = endpoint.getComponent().node().send(call, endpoint.getQueueName());
+        exchange.getMessage().setBody(taskId);
     }
 }

@@ -1,9 +1,8 @@
 package io.clipflow.queue;
 
+import io.clipflow.celery.CeleryDecodeException;
 import io.clipflow.celery.CeleryMessage;
 import io.clipflow.celery.CeleryMessageCodec;
-import io.clipflow.celery.CeleryDecodeException;
-
 import io.clipflow.config.ClipflowProperties;
 import java.time.Clock;
 import java.util.concurrent.Executors;
@@ -46,10 +45,10 @@ class NodeLiveness implements SmartLifecycle {
             Clock clock,
             TaskSupervisor supervisor,
             com.fasterxml.jackson.databind.ObjectMapper json,
-            org.springframework.core.env.Environment env) {
+            io.clipflow.config.Roles roles) {
         this.supervisor = supervisor;
         this.json = json;
-        this.roles = io.clipflow.config.NodeRoles.parse(env.getProperty("clipflow.roles", "web,worker,scheduler"));
+        this.roles = roles.names();
         this.queue = queue;
         this.codec = codec;
         this.properties = properties;

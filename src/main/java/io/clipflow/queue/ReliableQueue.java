@@ -1,11 +1,10 @@
 package io.clipflow.queue;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipflow.celery.CeleryMessage;
 import io.clipflow.celery.CeleryMessageCodec;
 import io.clipflow.celery.Kombu;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipflow.config.AsyncRedis;
 import io.clipflow.config.RedisKeys;
 import io.clipflow.config.WorkerConnections;

@@ -1,7 +1,6 @@
 package io.clipflow.queue;
 
 import io.clipflow.celery.CeleryMessage;
-
 import io.clipflow.media.RunningProcesses;
 import java.time.Duration;
 import java.util.Map;

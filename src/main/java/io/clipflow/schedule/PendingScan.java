@@ -1,11 +1,11 @@
 package io.clipflow.schedule;
 
-import io.clipflow.lock.LeaseLockRepository;
 import io.clipflow.celery.CeleryMessage;
 import io.clipflow.celery.CeleryMessageCodec;
-import io.clipflow.queue.ReliableQueue;
 import io.clipflow.celery.TaskCall;
 import io.clipflow.celery.TaskOptions;
+import io.clipflow.lock.LeaseLockRepository;
+import io.clipflow.queue.ReliableQueue;
 import io.clipflow.task.TaskTracker;
 import io.clipflow.video.Video;
 import io.clipflow.video.VideoProperties;

@@ -1,7 +1,7 @@
 package io.clipflow.security;
 
-import io.clipflow.web.SecurityHeaders;
 import io.clipflow.web.JsonErrorWriter;
+import io.clipflow.web.SecurityHeaders;
 import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

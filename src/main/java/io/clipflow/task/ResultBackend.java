@@ -2,7 +2,6 @@ package io.clipflow.task;
 
 import io.clipflow.celery.CeleryResult;
 import io.clipflow.celery.CeleryResultCodec;
-
 import io.clipflow.config.RedisKeys;
 import java.util.List;
 import java.util.Optional;

@@ -1,7 +1,6 @@
 package io.clipflow.task;
 
 import io.clipflow.celery.CeleryResult;
-
 import io.clipflow.security.ClipflowUser;
 import io.clipflow.web.ApiException;
 import java.util.LinkedHashMap;

@@ -3,10 +3,10 @@ package io.clipflow.task;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipflow.celery.CeleryMessage;
+import io.clipflow.celery.CeleryResult;
 import io.clipflow.notify.Event;
 import io.clipflow.notify.EventPublisher;
 import io.clipflow.notify.Topic;
-import io.clipflow.celery.CeleryResult;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
  * own (video-process, through VideoEvents) switch it off.
  */
 @Component("taskEvents")
-public class TaskEvents {
+public class TaskEvents implements TaskLifecycleEvents {
 
     /** The id of a {@link #snapshot}: before any live event's, so none that follows is taken for a duplicate. */
     static final String SNAPSHOT_ID = "0-0";

@@ -1,9 +1,7 @@
 package io.clipflow.task;
 
-import io.clipflow.celery.CeleryResult;
-
-import io.clipflow.task.TaskEvents;
 import io.clipflow.celery.CeleryMessage;
+import io.clipflow.celery.CeleryResult;
 import io.clipflow.security.ClipflowUser;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,7 +19,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * the history row to the database (what the API and audits read). Called by the celery consumer and by routes.
  */
 @Component("taskTracker")
-public class TaskTracker {
+public class TaskTracker implements TaskBookkeeping {
 
     private static final long PID = ProcessHandle.current().pid();
 
@@ -125,7 +123,7 @@ public class TaskTracker {
      * its owner in the message; a retried task got a row with its first failure.
      */
     private static boolean hasRow(CeleryMessage message) {
-        return message.retries() > 0 || message.header(CeleryMessage.OWNER_HEADER).canConvertToLong();
+        return message.retries() > 0 || message.ownerId() != null;
     }
 
     /**

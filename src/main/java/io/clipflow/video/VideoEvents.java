@@ -1,8 +1,8 @@
 package io.clipflow.video;
 
+import io.clipflow.celery.TaskCall;
 import io.clipflow.notify.EventPublisher;
 import io.clipflow.notify.Topic;
-import io.clipflow.celery.TaskCall;
 import io.clipflow.task.TaskRecord;
 import io.clipflow.task.TaskTracker;
 import java.time.Clock;

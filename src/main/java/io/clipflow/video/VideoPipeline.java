@@ -1,5 +1,8 @@
 package io.clipflow.video;
 
+import io.clipflow.celery.CeleryMessage;
+import io.clipflow.celery.TaskCall;
+import io.clipflow.celery.TaskOptions;
 import io.clipflow.lock.LeaseLockRepository;
 import io.clipflow.media.HlsLadder;
 import io.clipflow.media.HlsOutput;
@@ -7,9 +10,6 @@ import io.clipflow.media.ProbeResult;
 import io.clipflow.media.Rendition;
 import io.clipflow.media.Thumbnail;
 import io.clipflow.media.VideoProbe;
-import io.clipflow.celery.CeleryMessage;
-import io.clipflow.celery.TaskCall;
-import io.clipflow.celery.TaskOptions;
 import io.clipflow.queue.TaskSupervisor;
 import io.clipflow.queue.TaskVariables;
 import io.clipflow.storage.MediaStore;

@@ -440,8 +440,7 @@ class CeleryMessageCodecTest {
         "-1,celery"
     })
     void namesKombuPrioritySubLists(int priority, String expected) {
-        assertThat(Kombu.priorityQueue("celery", priority))
-                .isEqualTo(expected.replace("|", "\u0006\u0016"));
+        assertThat(Kombu.priorityQueue("celery", priority)).isEqualTo(expected.replace("|", "\u0006\u0016"));
     }
 
     @Test

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clipflow.celery.CeleryDecodeException;
-import io.clipflow.celery.CeleryMessage;
-import io.clipflow.celery.CeleryMessageCodec;
-import io.clipflow.celery.TaskOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

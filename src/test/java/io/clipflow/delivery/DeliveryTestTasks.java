@@ -1,9 +1,9 @@
 package io.clipflow.delivery;
 
+import io.clipflow.celery.CeleryMessage;
 import io.clipflow.media.FfmpegRunner;
 import io.clipflow.media.MediaException;
 import io.clipflow.media.ProcessResult;
-import io.clipflow.celery.CeleryMessage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

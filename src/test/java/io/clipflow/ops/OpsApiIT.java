@@ -3,12 +3,12 @@ package io.clipflow.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.clipflow.config.ClipflowProperties;
-import io.clipflow.config.RedisKeys;
 import io.clipflow.celery.CeleryMessage;
 import io.clipflow.celery.CeleryMessageCodec;
-import io.clipflow.queue.ReliableQueue;
 import io.clipflow.celery.TaskOptions;
+import io.clipflow.config.ClipflowProperties;
+import io.clipflow.config.RedisKeys;
+import io.clipflow.queue.ReliableQueue;
 import io.clipflow.security.Role;
 import io.clipflow.testsupport.ApiClient;
 import io.clipflow.testsupport.IntegrationTestBase;

@@ -1,13 +1,12 @@
 package io.clipflow.queue;
 
-import io.clipflow.celery.CeleryMessage;
-import io.clipflow.celery.CeleryMessageCodec;
-import io.clipflow.celery.TaskOptions;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clipflow.celery.CeleryMessage;
+import io.clipflow.celery.CeleryMessageCodec;
+import io.clipflow.celery.TaskOptions;
 import io.clipflow.config.RedisKeys;
 import io.clipflow.security.Role;
 import io.clipflow.security.TokenService;

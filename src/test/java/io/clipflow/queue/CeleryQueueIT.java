@@ -1,18 +1,16 @@
 package io.clipflow.queue;
 
-import io.clipflow.notify.Topic;
-
-import io.clipflow.celery.CeleryMessage;
-import io.clipflow.celery.CeleryMessageCodec;
-import io.clipflow.celery.TaskCall;
-import io.clipflow.celery.TaskOptions;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clipflow.celery.CeleryMessage;
+import io.clipflow.celery.CeleryMessageCodec;
+import io.clipflow.celery.TaskCall;
+import io.clipflow.celery.TaskOptions;
 import io.clipflow.config.ClipflowProperties;
 import io.clipflow.config.RedisKeys;
+import io.clipflow.notify.Topic;
 import io.clipflow.security.Role;
 import io.clipflow.testsupport.ApiClient;
 import io.clipflow.testsupport.Clips;
@@ -156,7 +154,8 @@ class CeleryQueueIT extends IntegrationTestBase {
         assertThat(taken.taskId()).isEqualTo(first.taskId());
         String topic = "task." + first.taskId();
         String owner = "user.42";
-        var event = events.prepare(List.of(Topic.task(first.taskId()), Topic.user(42)), Map.of("type", "done", "task_id", first.taskId()));
+        var event = events.prepare(
+                List.of(Topic.task(first.taskId()), Topic.user(42)), Map.of("type", "done", "task_id", first.taskId()));
         String result = "{\"status\": \"SUCCESS\", \"result\": 1, \"task_id\": \"" + first.taskId() + "\"}";
 
         ReliableQueue.Waiter waiter = queue.waiter();

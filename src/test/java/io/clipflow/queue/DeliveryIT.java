@@ -1,18 +1,17 @@
 package io.clipflow.queue;
 
-import io.clipflow.celery.CeleryMessage;
-import io.clipflow.celery.CeleryMessageCodec;
-import io.clipflow.celery.TaskCall;
-import io.clipflow.celery.TaskOptions;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.clipflow.celery.CeleryMessage;
+import io.clipflow.celery.CeleryMessageCodec;
+import io.clipflow.celery.CeleryResult;
+import io.clipflow.celery.TaskCall;
+import io.clipflow.celery.TaskOptions;
 import io.clipflow.config.ClipflowProperties;
 import io.clipflow.config.RedisKeys;
 import io.clipflow.delivery.DeliveryTestTasks;
 import io.clipflow.security.Role;
-import io.clipflow.celery.CeleryResult;
 import io.clipflow.task.TaskTracker;
 import io.clipflow.testsupport.ApiClient;
 import io.clipflow.testsupport.IntegrationTestBase;
@@ -351,7 +350,7 @@ class DeliveryIT extends IntegrationTestBase {
                 java.time.Clock.systemUTC(),
                 supervisor,
                 new com.fasterxml.jackson.databind.ObjectMapper(),
-                new org.springframework.mock.env.MockEnvironment());
+                io.clipflow.config.Roles.all());
         restarted.start();
         try {
             assertThat(redis.opsForList().size(keys.processing(self))).isZero();

@@ -1,11 +1,10 @@
 package io.clipflow.queue;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.clipflow.celery.CeleryMessage;
 import io.clipflow.celery.CeleryMessageCodec;
 import io.clipflow.celery.TaskOptions;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.clipflow.testsupport.AppNode;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;

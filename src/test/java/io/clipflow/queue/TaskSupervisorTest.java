@@ -1,11 +1,10 @@
 package io.clipflow.queue;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.clipflow.celery.CeleryMessage;
 import io.clipflow.celery.CeleryMessageCodec;
 import io.clipflow.celery.TaskOptions;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.clipflow.media.MediaException;
 import io.clipflow.media.NotAVideoException;
 import io.clipflow.media.RunningProcesses;

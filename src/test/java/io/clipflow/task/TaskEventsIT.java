@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clipflow.config.RedisKeys;
 import io.clipflow.security.Role;
-import io.clipflow.task.TaskTracker;
 import io.clipflow.testsupport.ApiClient;
 import io.clipflow.testsupport.IntegrationTestBase;
 import io.clipflow.testsupport.SseClient;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.clipflow.config.ClipflowProperties;
-import io.clipflow.config.RedisKeys;
 import io.clipflow.celery.TaskCall;
 import io.clipflow.celery.TaskOptions;
+import io.clipflow.config.ClipflowProperties;
+import io.clipflow.config.RedisKeys;
 import io.clipflow.security.Role;
 import io.clipflow.task.TaskState;
 import io.clipflow.task.TaskTracker;

@@ -1,0 +1,181 @@
+package io.clipflow.queue;
+
+import io.clipflow.celery.CeleryMessage;
+import io.clipflow.celery.CeleryMessageCodec;
+import io.clipflow.celery.TaskCall;
+import io.clipflow.config.ClipflowProperties;
+import io.clipflow.config.Roles;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.slf4j.MDC;
+import org.springframework.stereotype.Component;
+
+/**
+ * This node's side of the Celery queues, the {@code celery:} component's one collaborator. It sends task messages
+ * (the producer), and for a consumer works each message it took: admit it ({@link TaskAdmission}), run it under the
+ * {@link TaskSupervisor}'s limits, and end it ({@link TaskCompletion}). The consumer owns only its threads, its poll
+ * loop and the Camel exchange.
+ */
+@Component
+class CeleryNode {
+
+    /** The route's part of a run: the message in, the route's body, failure and result choice out. */
+    @FunctionalInterface
+    interface Route {
+        Outcome run(CeleryMessage message);
+    }
+
+    /**
+     * @param body the route's answer, stored as the task's result
+     * @param failure what the route threw or caught, or null
+     * @param storeResult false when the route asked for no result
+     */
+    record Outcome(Object body, Throwable failure, boolean storeResult) {}
+
+    private final ReliableQueue queue;
+    private final CeleryMessageCodec codec;
+    private final TaskAdmission admission;
+    private final TaskCompletion completion;
+    private final TaskSupervisor supervisor;
+    private final Roles roles;
+    private final QueueProperties queues;
+    private final DeliveryProperties delivery;
+    private final String node;
+
+    CeleryNode(
+            ReliableQueue queue,
+            CeleryMessageCodec codec,
+            TaskAdmission admission,
+            TaskCompletion completion,
+            TaskSupervisor supervisor,
+            Roles roles,
+            QueueProperties queues,
+            DeliveryProperties delivery,
+            ClipflowProperties properties) {
+        this.queue = queue;
+        this.codec = codec;
+        this.admission = admission;
+        this.completion = completion;
+        this.supervisor = supervisor;
+        this.roles = roles;
+        this.queues = queues;
+        this.delivery = delivery;
+        this.node = properties.nodeName();
+    }
+
+    /** Sends one task invocation onto {@code queueName}; returns its task id. */
+    String send(TaskCall call, String queueName) {
+        CeleryMessage message = codec.newTask(call, queueName);
+        queue.publish(queueName, message.priority(), codec.encode(message));
+        return message.taskId();
+    }
+
+    Roles roles() {
+        return roles;
+    }
+
+    /** {@code clipflow.queues.<queue>}: what an endpoint that sets no option of its own uses. */
+    QueueProperties.Queue settings(String queueName) {
+        return queues.of(queueName);
+    }
+
+    Duration shutdownGrace() {
+        return delivery.shutdownGrace();
+    }
+
+    String nodeName() {
+        return node;
+    }
+
+    /** A Redis connection of the calling worker thread's own, for its takes and finishes. */
+    ReliableQueue.Waiter connection() {
+        return queue.waiter();
+    }
+
+    ReliableQueue.Taken take(String queueName, Duration poll, ReliableQueue.Waiter connection) {
+        return queue.take(queueName, node, poll, connection);
+    }
+
+    void consuming(String queueName, int threads) {
+        supervisor.consuming(queueName, threads);
+    }
+
+    void stoppedConsuming(String queueName) {
+        supervisor.stoppedConsuming(queueName);
+    }
+
+    /** Stops every running task's processes for a shutdown: their messages go back to their queues. */
+    void stopAllForShutdown() {
+        supervisor.stopAll(TaskSupervisor.StopReason.SHUTDOWN);
+    }
+
+    /**
+     * Handles one message taken from {@code queueName}; returns the next one when the task's finish took it along.
+     *
+     * @param taskNames the task names the route runs; empty: any
+     * @param events whether to send the task's lifecycle events
+     * @param takesMore asked when the task succeeds: may its finish take the next message along
+     */
+    ReliableQueue.Taken handle(
+            String queueName,
+            Set<String> taskNames,
+            boolean events,
+            ReliableQueue.Taken taken,
+            ReliableQueue.Waiter connection,
+            Route route,
+            BooleanSupplier takesMore) {
+        Admission admitted = admission.admit(queueName, taskNames, taken, id -> queue.status(id, connection));
+        if (!(admitted instanceof Admission.Run run)) {
+            completion.refused(queueName, admitted);
+            return null;
+        }
+        CeleryMessage message = run.message();
+        // every log line of the task's work names it; the video routes add video_id
+        MDC.put("task_id", message.taskId());
+        try {
+            Attempt attempt = completion.begin(queueName, run, events, connection);
+            try {
+                TaskSupervisor.Running running = supervisor.begin(message);
+                long startedNanos = System.nanoTime();
+                Outcome outcome;
+                Throwable failure;
+                try {
+                    outcome = route.run(message);
+                    failure = outcome.failure() == null
+                            ? null
+                            : supervisor.effectiveFailure(message.taskId(), innermost(outcome.failure()));
+                } finally {
+                    supervisor.end(running);
+                }
+                Duration runtime = Duration.ofNanos(System.nanoTime() - startedNanos);
+                return completion.end(
+                        attempt,
+                        outcome.body(),
+                        outcome.storeResult(),
+                        failure,
+                        running.stopReason(),
+                        runtime,
+                        takesMore.getAsBoolean());
+            } finally {
+                completion.ended(attempt);
+            }
+        } finally {
+            MDC.remove("task_id");
+            MDC.remove("video_id");
+        }
+    }
+
+    static Throwable innermost(Throwable failure) {
+        Throwable t = failure;
+        // Camel wraps bean and exec failures; the innermost message is the one a person can act on
+        while (t.getCause() != null
+                && t.getCause() != t
+                && (t instanceof org.apache.camel.CamelExecutionException
+                        || t instanceof org.apache.camel.RuntimeCamelException
+                        || t instanceof java.lang.reflect.InvocationTargetException)) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}
