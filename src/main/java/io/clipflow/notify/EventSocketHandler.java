@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
@@ -129,17 +130,21 @@ class EventSocketHandler extends TextWebSocketHandler {
         if (p.length < 4 || !"ws".equals(p[1])) {
             return null;
         }
-        String topic =
+        Optional<Topic> topic =
                 switch (p[2]) {
-                    case "videos" -> p.length == 4 ? "video." + p[3] : null;
-                    case "tasks" -> p.length == 4 ? "task." + p[3] : null;
-                    case "users" -> p.length == 4 && "me".equals(p[3]) && user != null ? "user." + user.id() : null;
+                    case "videos" -> p.length == 4 ? Topic.of(Topic.VIDEO, p[3], null) : Optional.empty();
+                    case "tasks" -> p.length == 4 ? Topic.of(Topic.TASK, p[3], null) : Optional.empty();
+                    case "users" -> p.length == 4 && "me".equals(p[3]) && user != null
+                            ? Optional.of(Topic.user(user.id()))
+                            : Optional.empty();
                     case "projects" -> p.length == 4
-                            ? "project." + p[3]
-                            : p.length == 6 && "stage".equals(p[4]) ? "project." + p[3] + ".stage." + p[5] : null;
-                    default -> null;
+                            ? Topic.of(Topic.PROJECT, p[3], null)
+                            : p.length == 6 && "stage".equals(p[4])
+                                    ? Topic.of(Topic.PROJECT, p[3], p[5])
+                                    : Optional.empty();
+                    default -> Optional.empty();
                 };
-        return Topic.parse(topic).map(Topic::name).orElse(null);
+        return topic.map(Topic::name).orElse(null);
     }
 
     private static ClipflowUser userOf(Principal principal) {

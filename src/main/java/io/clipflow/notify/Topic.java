@@ -50,6 +50,14 @@ public record Topic(String kind, String id, String stage) {
         return new Topic(PROJECT, projectId, stage);
     }
 
+    /** The topic of these parts, or empty when they make no topic (an id that is not one, a name too long). */
+    public static Optional<Topic> of(String kind, String id, String stage) {
+        if (kind == null || id == null) {
+            return Optional.empty();
+        }
+        return parse(stage == null ? kind + "." + id : kind + "." + id + ".stage." + stage);
+    }
+
     /** The topic a name stands for, or empty when the name is not one (unknown kind, bad id, too long). */
     public static Optional<Topic> parse(String name) {
         if (name == null) {
