@@ -19,6 +19,7 @@ import org.springframework.stereotype.Component;
 public class CeleryComponent extends DefaultComponent {
 
     final ReliableQueue queue;
+    final DeadLetters deadLetters;
     final CeleryMessageCodec codec;
     final TaskTracker tracker;
     final String nodeName;
@@ -37,6 +38,7 @@ public class CeleryComponent extends DefaultComponent {
 
     CeleryComponent(
             ReliableQueue queue,
+            DeadLetters deadLetters,
             CeleryMessageCodec codec,
             TaskTracker tracker,
             ClipflowProperties properties,
@@ -60,6 +62,7 @@ public class CeleryComponent extends DefaultComponent {
         this.metrics = metrics;
         this.starts = starts;
         this.queue = queue;
+        this.deadLetters = deadLetters;
         this.codec = codec;
         this.tracker = tracker;
         this.nodeName = properties.nodeName();

@@ -90,7 +90,7 @@ class CeleryConsumer extends DefaultConsumer {
     private void work() {
         CeleryComponent component = endpoint.getComponent();
         Duration poll = Duration.ofMillis(endpoint.getPollTimeoutMillis());
-        try (ReliableQueue.Waiter waiter = component.queue.waiter()) {
+        try (WorkerConnection waiter = component.queue.connection()) {
             // the message the last task's finish took along: it is in our processing list, so it runs even when
             // this consumer is stopping
             ReliableQueue.Taken next = null;
@@ -136,7 +136,7 @@ class CeleryConsumer extends DefaultConsumer {
     }
 
     /** Handles one message; returns the next one when the task's finish took it along, else null. */
-    private ReliableQueue.Taken handle(CeleryComponent c, ReliableQueue.Taken taken, ReliableQueue.Waiter waiter) {
+    private ReliableQueue.Taken handle(CeleryComponent c, ReliableQueue.Taken taken, WorkerConnection waiter) {
         String raw = taken.raw();
         String queueName = endpoint.getQueueName();
         String node = c.nodeName;
@@ -147,7 +147,7 @@ class CeleryConsumer extends DefaultConsumer {
             message = c.codec.decode(raw);
         } catch (CeleryDecodeException e) {
             log.warn("celery:{} dead-lettered an undecodable message: {}", queueName, e.getMessage());
-            c.queue.deadLetter(node, queueName, raw, e.getMessage(), 0, null, null);
+            c.deadLetters.deadLetter(node, queueName, raw, e.getMessage(), 0, null, null);
             c.metrics.deadLettered(null, queueName);
             return null;
         }
@@ -156,7 +156,8 @@ class CeleryConsumer extends DefaultConsumer {
                     + String.join(", ", taskNames) + ")";
             log.warn("celery:{} dead-lettered task {}: {}", queueName, message.taskId(), reason);
             tracker.failed(message, "NotRegistered", reason, worker);
-            c.queue.deadLetter(node, queueName, raw, reason, message.retries(), message.taskId(), message.taskName());
+            c.deadLetters.deadLetter(
+                    node, queueName, raw, reason, message.retries(), message.taskId(), message.taskName());
             c.metrics.deadLettered(message.taskName(), queueName);
             return null;
         }
@@ -202,7 +203,7 @@ class CeleryConsumer extends DefaultConsumer {
     }
 
     private ReliableQueue.Taken start(
-            CeleryComponent c, String raw, CeleryMessage message, String worker, ReliableQueue.Waiter waiter) {
+            CeleryComponent c, String raw, CeleryMessage message, String worker, WorkerConnection waiter) {
         TaskTracker tracker = c.tracker;
         tracker.started(message, worker);
         EventPublisher.Emit startedEvent = endpoint.isEvents() ? c.events.started(message) : null;
@@ -224,7 +225,7 @@ class CeleryConsumer extends DefaultConsumer {
             String worker,
             StartNotices.Notice start,
             EventPublisher.Emit startedEvent,
-            ReliableQueue.Waiter waiter) {
+            WorkerConnection waiter) {
         String queueName = endpoint.getQueueName();
         TaskTracker tracker = c.tracker;
         boolean events = endpoint.isEvents();
@@ -352,7 +353,8 @@ class CeleryConsumer extends DefaultConsumer {
         String why = RetryPolicy.retryable(c.retry, message.taskName(), failure)
                 ? "failed after " + (message.retries() + 1) + " attempts: " + reason
                 : type + ": " + reason;
-        c.queue.deadLetter(node, queueName, raw, why, message.retries() + 1, message.taskId(), message.taskName());
+        c.deadLetters.deadLetter(
+                node, queueName, raw, why, message.retries() + 1, message.taskId(), message.taskName());
         c.metrics.ended(task, queueName, "failure", runtime);
         c.metrics.deadLettered(task, queueName);
         return null;
