@@ -4,7 +4,6 @@ import io.clipflow.celery.CeleryMessage;
 import io.clipflow.celery.CeleryMessageCodec;
 import io.clipflow.celery.TaskOptions;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipflow.config.ClipflowProperties;
 import io.clipflow.config.RedisKeys;
 import java.nio.file.Path;
@@ -36,8 +35,7 @@ public final class BenchProducer implements AutoCloseable {
                 new StringRedisTemplate(factory),
                 new io.clipflow.config.AsyncRedis(factory),
                 new io.clipflow.config.WorkerConnections(factory),
-                keys,
-                new ObjectMapper());
+                keys);
     }
 
     /** One {@code send_task}: a new message, encoded and LPUSHed, one round trip. */

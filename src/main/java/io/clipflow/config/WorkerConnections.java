@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Connections that a worker thread keeps for its life, for its own round trips to Redis (take, blocking wait, finish;
- * {@code ReliableQueue.Waiter}). They are Jedis connections to the same Redis as the shared Lettuce connection (same
+ * {@code queue.WorkerConnection}). They are Jedis connections to the same Redis as the shared Lettuce connection (same
  * standalone or Sentinel configuration, password, database, TLS and timeout): a Jedis call is written and read by the
  * calling thread itself, while a Lettuce call goes through Netty's event-loop thread both ways. On two busy cores those
  * two extra thread hand-offs per task were the largest cost of a short task (a no-op drain ran ~50% faster without

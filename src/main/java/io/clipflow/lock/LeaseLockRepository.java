@@ -1,5 +1,6 @@
 package io.clipflow.lock;
 
+import io.clipflow.config.LuaScripts;
 import io.clipflow.config.RedisKeys;
 import java.time.Duration;
 import java.util.List;
@@ -31,36 +32,12 @@ public class LeaseLockRepository extends ServiceSupport implements IdempotentRep
 
     /**
      * SET NX PX, except that a lease whose holder's node has no heartbeat is void and taken over: a recovered task
-     * must not wait out (or be skipped by) the lease of the node that died running it. Tokens are
-     * {@code <task>@<node>#<nonce>}; ARGV[3] is the heartbeat key prefix.
+     * must not wait out (or be skipped by) the lease of the node that died running it (lua/lease-acquire.lua).
      */
-    private static final RedisScript<Long> ACQUIRE = RedisScript.of(
-            """
-            local current = redis.call('GET', KEYS[1])
-            if current then
-              local at = string.find(current, '@', 1, true)
-              local hash = at and string.find(current, '#', at, true)
-              if not (at and hash) then return 0 end
-              local owner = string.sub(current, at + 1, hash - 1)
-              if redis.call('EXISTS', ARGV[3] .. owner) == 1 then return 0 end
-            end
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            return current and 2 or 1
-            """,
-            Long.class);
+    private static final RedisScript<Long> ACQUIRE = LuaScripts.script("lease-acquire", Long.class);
 
-    private static final RedisScript<Long> RENEW = RedisScript.of(
-            """
-            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-            return 0
-            """,
-            Long.class);
-    private static final RedisScript<Long> RELEASE = RedisScript.of(
-            """
-            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-            return 0
-            """,
-            Long.class);
+    private static final RedisScript<Long> RENEW = LuaScripts.script("lease-renew", Long.class);
+    private static final RedisScript<Long> RELEASE = LuaScripts.script("lease-release", Long.class);
 
     private final String name;
     private final StringRedisTemplate redis;

@@ -3,6 +3,7 @@ package io.clipflow.notify;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipflow.config.AsyncRedis;
+import io.clipflow.config.LuaScripts;
 import io.clipflow.config.RedisKeys;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,47 +31,17 @@ public class EventPublisher {
 
     /**
      * Append, cap, expire and publish in one atomic step per event, so a subscriber that reads the history right after
-     * subscribing sees every event either in the history or live (never neither). The published copy carries the id.
-     * {@code emit(first, last, maxlen, ttl, text)} does it for the key pairs KEYS[first..last] (history, channel); a
-     * script that changes state includes it to send its event in the same step ({@link Emit}). A pair that names the
-     * channel twice keeps no history: its event gets an id of the same form from Redis's clock ({@code ms-µs}), set
-     * {@code early} microseconds back when given (a script sending two events to such a topic keeps their ids apart and
-     * in order).
+     * subscribing sees every event either in the history or live (never neither); the published copy carries the id
+     * (lua/publish-event.lua, calling {@code emit} of lua/emit.lua). A script that changes state uses lua/emit.lua too,
+     * to send its event in the same step ({@link Emit}).
      */
-    public static final String EMIT_FUNCTION =
-            """
-            local function emit(first, last, maxlen, ttl, text, early)
-              local ids = {}
-              local now
-              for i = first, last, 2 do
-                local id
-                if KEYS[i] ~= KEYS[i + 1] then
-                  id = redis.call('XADD', KEYS[i], 'MAXLEN', maxlen, '*', 'event', text)
-                  redis.call('PEXPIRE', KEYS[i], ttl)
-                else
-                  if not now then
-                    local t = redis.call('TIME')
-                    local us = tonumber(t[1]) * 1000000 + tonumber(t[2]) - (early or 0)
-                    now = string.format('%d-%d', math.floor(us / 1000), us % 1000)
-                  end
-                  id = now
-                end
-                redis.call('PUBLISH', KEYS[i + 1], '{"id":"' .. id .. '",' .. string.sub(text, 2))
-                ids[#ids + 1] = id
-              end
-              return ids
-            end
-            """;
-
-    private static final String PUBLISH_LUA = EMIT_FUNCTION + "return emit(1, #KEYS, ARGV[1], ARGV[2], ARGV[3])\n";
+    private static final RedisScript<List> PUBLISH = LuaScripts.script("publish-event", List.class);
 
     /**
      * An event ready to be sent by a script of another component, together with its own writes: its key pairs
      * (history, channel) for KEYS and its cap, time to live and text for {@code emit}.
      */
     public record Emit(List<String> keys, String maxLen, String ttlMillis, String text) {}
-
-    private static final RedisScript<List> PUBLISH = RedisScript.of(PUBLISH_LUA, List.class);
 
     private final StringRedisTemplate redis;
     private final AsyncRedis async;
@@ -115,10 +86,10 @@ public class EventPublisher {
 
     /** Sends a prepared event without waiting for Redis. */
     public void publishLater(Emit e) {
-        async.fire(PUBLISH_LUA, e.keys(), e.maxLen(), e.ttlMillis(), e.text());
+        async.fire(PUBLISH.getScriptAsString(), e.keys(), e.maxLen(), e.ttlMillis(), e.text());
     }
 
-    /** An event to send with another script's writes (see {@link #EMIT_FUNCTION}). */
+    /** An event to send with another script's writes (that script uses lua/emit.lua). */
     public Emit prepare(List<Topic> topics, Map<String, Object> event) {
         return new Emit(
                 redisKeys(topics),

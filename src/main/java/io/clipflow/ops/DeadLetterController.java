@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clipflow.celery.CeleryDecodeException;
 import io.clipflow.celery.CeleryMessage;
 import io.clipflow.celery.CeleryMessageCodec;
+import io.clipflow.queue.DeadLetters;
 import io.clipflow.queue.ReliableQueue;
 import io.clipflow.security.ClipflowUser;
 import io.clipflow.task.TaskTracker;
@@ -31,12 +32,19 @@ import org.springframework.web.bind.annotation.RestController;
 class DeadLetterController {
 
     private final ReliableQueue queue;
+    private final DeadLetters deadLetters;
     private final CeleryMessageCodec codec;
     private final TaskTracker tracker;
     private final ObjectMapper json;
 
-    DeadLetterController(ReliableQueue queue, CeleryMessageCodec codec, TaskTracker tracker, ObjectMapper json) {
+    DeadLetterController(
+            ReliableQueue queue,
+            DeadLetters deadLetters,
+            CeleryMessageCodec codec,
+            TaskTracker tracker,
+            ObjectMapper json) {
         this.queue = queue;
+        this.deadLetters = deadLetters;
         this.codec = codec;
         this.tracker = tracker;
         this.json = json;
@@ -72,7 +80,7 @@ class DeadLetterController {
         } catch (CeleryDecodeException e) {
             // replayed as it was: an admin may have fixed the consumer that refused it
         }
-        if (!queue.replayDeadLetter(entry.queue(), entry.raw(), list, message)) {
+        if (!deadLetters.replay(entry.queue(), entry.raw(), list, message)) {
             throw ApiException.notFound("dead letter " + id);
         }
         return ResponseEntity.accepted()
@@ -83,7 +91,7 @@ class DeadLetterController {
     @DeleteMapping("/api/dead-letters/{id}")
     ResponseEntity<Void> delete(@PathVariable String id, @AuthenticationPrincipal ClipflowUser user) {
         Entry entry = find(id, user);
-        if (!queue.removeDeadLetter(entry.queue(), entry.raw())) {
+        if (!deadLetters.remove(entry.queue(), entry.raw())) {
             throw ApiException.notFound("dead letter " + id);
         }
         return ResponseEntity.noContent().build();
@@ -107,8 +115,8 @@ class DeadLetterController {
 
     private List<Entry> entries(String onlyQueue) {
         List<Entry> entries = new ArrayList<>();
-        for (String q : onlyQueue == null ? queue.deadQueues() : java.util.Set.of(onlyQueue)) {
-            for (String raw : queue.deadLetters(q)) {
+        for (String q : onlyQueue == null ? deadLetters.deadQueues() : java.util.Set.of(onlyQueue)) {
+            for (String raw : deadLetters.list(q)) {
                 parse(raw).ifPresent(node -> entries.add(new Entry(q, raw, node)));
             }
         }

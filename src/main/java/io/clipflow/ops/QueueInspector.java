@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipflow.celery.CeleryDecodeException;
 import io.clipflow.celery.CeleryMessage;
 import io.clipflow.celery.CeleryMessageCodec;
-import io.clipflow.queue.ReliableQueue;
+import io.clipflow.queue.DeadLetters;
+import io.clipflow.queue.NodeRegistry;
+import io.clipflow.queue.QueueInspection;
 import io.clipflow.queue.TaskRegistry;
 import io.clipflow.task.TaskRecord;
 import io.clipflow.task.TaskTracker;
@@ -28,7 +30,9 @@ class QueueInspector {
 
     private static final Logger log = LoggerFactory.getLogger(QueueInspector.class);
 
-    private final ReliableQueue queue;
+    private final QueueInspection inspection;
+    private final DeadLetters deadLetters;
+    private final NodeRegistry nodes;
     private final CeleryMessageCodec codec;
     private final TaskRegistry registry;
     private final TaskTracker tracker;
@@ -36,13 +40,17 @@ class QueueInspector {
     private final Clock clock;
 
     QueueInspector(
-            ReliableQueue queue,
+            QueueInspection inspection,
+            DeadLetters deadLetters,
+            NodeRegistry nodes,
             CeleryMessageCodec codec,
             TaskRegistry registry,
             TaskTracker tracker,
             ObjectMapper json,
             Clock clock) {
-        this.queue = queue;
+        this.inspection = inspection;
+        this.deadLetters = deadLetters;
+        this.nodes = nodes;
         this.codec = codec;
         this.registry = registry;
         this.tracker = tracker;
@@ -54,19 +62,19 @@ class QueueInspector {
     Set<String> names() {
         Set<String> names = new TreeSet<>();
         registry.all().values().forEach(e -> names.add(e.queue()));
-        names.addAll(queue.boundQueues());
-        names.addAll(queue.deadQueues());
+        names.addAll(inspection.boundQueues());
+        names.addAll(deadLetters.deadQueues());
         return names;
     }
 
     List<Map<String, Object>> queues() {
-        Map<String, Long> delayed = queue.delayedByQueue();
+        Map<String, Long> delayed = inspection.delayedByQueue();
         Map<String, Long> processing = processingByQueue();
         Set<String> names = names();
         names.addAll(delayed.keySet());
         List<Map<String, Object>> out = new ArrayList<>();
         for (String name : names) {
-            Map<Integer, Long> byPriority = queue.pendingByPriority(name);
+            Map<Integer, Long> byPriority = inspection.pendingByPriority(name);
             Map<String, Object> q = new LinkedHashMap<>();
             q.put("queue", name);
             q.put(
@@ -77,7 +85,7 @@ class QueueInspector {
             q.put("pending_by_priority", priorities);
             q.put("delayed", delayed.getOrDefault(name, 0L));
             q.put("processing", processing.getOrDefault(name, 0L));
-            q.put("dead", queue.deadCount(name));
+            q.put("dead", deadLetters.count(name));
             q.put("oldest_pending_age_seconds", oldestPendingAge(name));
             out.add(q);
         }
@@ -86,7 +94,7 @@ class QueueInspector {
 
     /** Pending messages of a queue, all priorities (for gauges). */
     long pending(String name) {
-        return queue.pendingByPriority(name).values().stream()
+        return inspection.pendingByPriority(name).values().stream()
                 .mapToLong(Long::longValue)
                 .sum();
     }
@@ -94,12 +102,12 @@ class QueueInspector {
     List<Map<String, Object>> workers() {
         List<Map<String, Object>> out = new ArrayList<>();
         Instant now = clock.instant();
-        for (String node : new TreeSet<>(queue.knownNodes())) {
-            String beat = queue.heartbeatOf(node);
+        for (String node : new TreeSet<>(nodes.knownNodes())) {
+            String beat = nodes.heartbeatOf(node);
             Map<String, Object> w = new LinkedHashMap<>();
             w.put("node", node);
             w.put("alive", beat != null);
-            w.put("unacked", queue.processingDepth(node));
+            w.put("unacked", nodes.processingDepth(node));
             if (beat != null) {
                 Map<String, Object> info = OpsController.parse(json, beat);
                 Object time = info.get("time");
@@ -123,8 +131,8 @@ class QueueInspector {
     }
 
     Map<String, Object> purge(String name, boolean dead) {
-        long[] removed = queue.purge(name);
-        long deadRemoved = dead ? queue.purgeDead(name) : 0;
+        long[] removed = inspection.purge(name);
+        long deadRemoved = dead ? deadLetters.purge(name) : 0;
         log.warn(
                 "purged queue {}: {} pending, {} delayed, {} dead letter(s) removed",
                 name,
@@ -142,8 +150,8 @@ class QueueInspector {
 
     private Map<String, Long> processingByQueue() {
         Map<String, Long> counts = new HashMap<>();
-        for (String node : queue.knownNodes()) {
-            for (String raw : queue.processing(node)) {
+        for (String node : nodes.knownNodes()) {
+            for (String raw : nodes.processing(node)) {
                 try {
                     counts.merge(codec.decode(raw).queue(), 1L, Long::sum);
                 } catch (CeleryDecodeException e) {
@@ -160,7 +168,7 @@ class QueueInspector {
      */
     private Double oldestPendingAge(String name) {
         Instant oldest = null;
-        for (String raw : queue.oldestPending(name)) {
+        for (String raw : inspection.oldestPending(name)) {
             try {
                 CeleryMessage m = codec.decode(raw);
                 Instant created =

@@ -26,4 +26,4 @@ record Attempt(
         Instant startedAt,
         StartNotices.Notice notice,
         EventPublisher.Emit startedEvent,
-        ReliableQueue.Waiter connection) {}
+        WorkerConnection connection) {}

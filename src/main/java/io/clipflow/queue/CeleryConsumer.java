@@ -81,7 +81,7 @@ class CeleryConsumer extends DefaultConsumer {
     private void work() {
         Duration poll = Duration.ofMillis(endpoint.getPollTimeoutMillis());
         boolean events = endpoint.sendsEvents();
-        try (ReliableQueue.Waiter connection = node.connection()) {
+        try (WorkerConnection connection = node.connection()) {
             // the message the last task's finish took along: it is in our processing list, so it runs even when
             // this consumer is stopping
             ReliableQueue.Taken next = null;

@@ -89,11 +89,11 @@ class CeleryNode {
     }
 
     /** A Redis connection of the calling worker thread's own, for its takes and finishes. */
-    ReliableQueue.Waiter connection() {
-        return queue.waiter();
+    WorkerConnection connection() {
+        return queue.connection();
     }
 
-    ReliableQueue.Taken take(String queueName, Duration poll, ReliableQueue.Waiter connection) {
+    ReliableQueue.Taken take(String queueName, Duration poll, WorkerConnection connection) {
         return queue.take(queueName, node, poll, connection);
     }
 
@@ -122,7 +122,7 @@ class CeleryNode {
             Set<String> taskNames,
             boolean events,
             ReliableQueue.Taken taken,
-            ReliableQueue.Waiter connection,
+            WorkerConnection connection,
             Route route,
             BooleanSupplier takesMore) {
         Admission admitted = admission.admit(queueName, taskNames, taken, id -> queue.status(id, connection));

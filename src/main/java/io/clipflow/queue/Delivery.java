@@ -40,5 +40,5 @@ interface Delivery {
             EventPublisher.Emit done,
             String startedEvent,
             boolean takeNext,
-            ReliableQueue.Waiter connection);
+            WorkerConnection connection);
 }

@@ -1,8 +1,5 @@
 package io.clipflow.queue;
 
-import io.clipflow.celery.CeleryDecodeException;
-import io.clipflow.celery.CeleryMessage;
-import io.clipflow.celery.CeleryMessageCodec;
 import io.clipflow.config.ClipflowProperties;
 import java.time.Clock;
 import java.util.concurrent.Executors;
@@ -18,7 +15,8 @@ import org.springframework.stereotype.Component;
  * what its own processing list still holds (it crashed or was killed last time). While running it heartbeats
  * {@code clipflow:node:<node>}, and every few seconds hands back the processing lists of nodes whose heartbeat is gone.
  * There is no visibility timeout: a long task on a live node is never re-run. It also promotes due ETA/retry messages.
- * Starts before Camel's consumers (low phase) and stops after them.
+ * Starts before Camel's consumers (low phase) and stops after them. The Redis side of all this is
+ * {@link NodeRegistry}'s.
  */
 @Component
 class NodeLiveness implements SmartLifecycle {
@@ -27,7 +25,7 @@ class NodeLiveness implements SmartLifecycle {
     private static final int PROMOTE_BATCH = 500;
 
     private final ReliableQueue queue;
-    private final CeleryMessageCodec codec;
+    private final NodeRegistry nodes;
     private final DeliveryProperties properties;
     private final String node;
     private final Clock clock;
@@ -39,7 +37,7 @@ class NodeLiveness implements SmartLifecycle {
 
     NodeLiveness(
             ReliableQueue queue,
-            CeleryMessageCodec codec,
+            NodeRegistry nodes,
             DeliveryProperties properties,
             ClipflowProperties clipflow,
             Clock clock,
@@ -50,7 +48,7 @@ class NodeLiveness implements SmartLifecycle {
         this.json = json;
         this.roles = roles.names();
         this.queue = queue;
-        this.codec = codec;
+        this.nodes = nodes;
         this.properties = properties;
         this.node = clipflow.nodeName();
         this.clock = clock;
@@ -58,7 +56,7 @@ class NodeLiveness implements SmartLifecycle {
 
     @Override
     public void start() {
-        int recovered = recover(node);
+        int recovered = nodes.handBackAll(node);
         if (recovered > 0) {
             log.warn("node {} handed back {} message(s) it had taken before its last stop", node, recovered);
         }
@@ -82,7 +80,7 @@ class NodeLiveness implements SmartLifecycle {
             timers.shutdownNow();
         }
         try {
-            queue.stopHeartbeat(node);
+            nodes.stopHeartbeat(node);
         } catch (RuntimeException e) {
             log.warn("could not remove the heartbeat of {}: {}", node, e.getMessage());
         }
@@ -99,39 +97,15 @@ class NodeLiveness implements SmartLifecycle {
         return 0;
     }
 
-    /** Hands back every message in {@code owner}'s processing list; returns how many this call moved. */
-    int recover(String owner) {
-        int moved = 0;
-        for (String raw : queue.processing(owner)) {
-            try {
-                CeleryMessage message = codec.decode(raw);
-                String list = queue.listKey(message.queue(), message.priority());
-                if (queue.handBack(owner, raw, list, codec.encode(message.withRedelivered(true)))) {
-                    moved++;
-                }
-            } catch (CeleryDecodeException e) {
-                queue.deadLetter(
-                        owner,
-                        "unknown",
-                        raw,
-                        "undecodable message in the processing list of " + owner + ": " + e.getMessage(),
-                        0,
-                        null,
-                        null);
-            }
-        }
-        return moved;
-    }
-
     /** Hands back dead nodes' unacked work; returns how many messages moved (also run by route schedule-orphans). */
     int recoverOrphans() {
         int total = 0;
         try {
-            for (String other : queue.knownNodes()) {
-                if (other.equals(node) || queue.alive(other)) {
+            for (String other : nodes.knownNodes()) {
+                if (other.equals(node) || nodes.alive(other)) {
                     continue;
                 }
-                int moved = recover(other);
+                int moved = nodes.handBackAll(other);
                 total += moved;
                 if (moved > 0) {
                     log.warn(
@@ -139,7 +113,7 @@ class NodeLiveness implements SmartLifecycle {
                             other,
                             moved);
                 }
-                queue.forgetIfDeadAndEmpty(other);
+                nodes.forgetIfDeadAndEmpty(other);
             }
         } catch (RuntimeException e) {
             log.warn("orphan check failed: {}", e.getMessage());
@@ -160,7 +134,7 @@ class NodeLiveness implements SmartLifecycle {
             info.put("roles", roles);
             info.put("concurrency", new java.util.TreeMap<>(supervisor.concurrency()));
             info.put("active", supervisor.active());
-            queue.heartbeat(node, properties.heartbeatTtl(), json.writeValueAsString(info));
+            nodes.heartbeat(node, properties.heartbeatTtl(), json.writeValueAsString(info));
         } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
             log.warn("heartbeat of {} failed: {}", node, e.getMessage());
         }

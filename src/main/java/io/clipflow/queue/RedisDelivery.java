@@ -4,14 +4,16 @@ import io.clipflow.notify.EventPublisher;
 import io.clipflow.task.ResultBackend;
 import java.time.Instant;
 
-/** {@link Delivery} on Redis for this node: its processing list, through {@link ReliableQueue}. */
+/** {@link Delivery} on Redis for this node: its processing list, through {@link ReliableQueue} and {@link DeadLetters}. */
 final class RedisDelivery implements Delivery {
 
     private final ReliableQueue queue;
+    private final DeadLetters deadLetters;
     private final String node;
 
-    RedisDelivery(ReliableQueue queue, String node) {
+    RedisDelivery(ReliableQueue queue, DeadLetters deadLetters, String node) {
         this.queue = queue;
+        this.deadLetters = deadLetters;
         this.node = node;
     }
 
@@ -37,7 +39,7 @@ final class RedisDelivery implements Delivery {
 
     @Override
     public void deadLetter(String queueName, String raw, String reason, int attempts, String taskId, String taskName) {
-        queue.deadLetter(node, queueName, raw, reason, attempts, taskId, taskName);
+        deadLetters.deadLetter(node, queueName, raw, reason, attempts, taskId, taskName);
     }
 
     @Override
@@ -53,7 +55,7 @@ final class RedisDelivery implements Delivery {
             EventPublisher.Emit done,
             String startedEvent,
             boolean takeNext,
-            ReliableQueue.Waiter connection) {
+            WorkerConnection connection) {
         return queue.finish(queueName, node, raw, result, done, startedEvent, takeNext, connection);
     }
 }

@@ -103,7 +103,7 @@ class TaskCompletion {
     }
 
     /** The task starts: STARTED in the history now, and as a result and event once it has run long enough. */
-    Attempt begin(String queue, Admission.Run run, boolean withEvents, ReliableQueue.Waiter connection) {
+    Attempt begin(String queue, Admission.Run run, boolean withEvents, WorkerConnection connection) {
         CeleryMessage message = run.message();
         bookkeeping.started(message, worker);
         var startedEvent = withEvents ? events.started(message) : null;

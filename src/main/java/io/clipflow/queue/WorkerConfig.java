@@ -15,6 +15,7 @@ class WorkerConfig {
     @Bean
     TaskCompletion taskCompletion(
             ReliableQueue queue,
+            DeadLetters deadLetters,
             TaskBookkeeping bookkeeping,
             TaskLifecycleEvents events,
             FollowUps followUps,
@@ -25,7 +26,7 @@ class WorkerConfig {
             Clock clock,
             ClipflowProperties properties) {
         return new TaskCompletion(
-                new RedisDelivery(queue, properties.nodeName()),
+                new RedisDelivery(queue, deadLetters, properties.nodeName()),
                 bookkeeping,
                 events,
                 followUps,

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipflow.config.RedisKeys;
-import io.clipflow.queue.ReliableQueue;
+import io.clipflow.queue.QueueInspection;
 import io.clipflow.queue.TaskRegistry;
 import io.clipflow.storage.MediaStore;
 import io.micrometer.core.instrument.Gauge;
@@ -33,7 +33,7 @@ public class MonitoringSnapshot {
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
     private final ObjectMapper json;
-    private final ReliableQueue queue;
+    private final QueueInspection inspection;
     private final TaskRegistry registry;
     private final MediaStore store;
     private final ScheduleProperties properties;
@@ -46,7 +46,7 @@ public class MonitoringSnapshot {
             StringRedisTemplate redis,
             RedisKeys keys,
             ObjectMapper json,
-            ReliableQueue queue,
+            QueueInspection inspection,
             TaskRegistry registry,
             MediaStore store,
             ScheduleProperties properties,
@@ -55,7 +55,7 @@ public class MonitoringSnapshot {
         this.redis = redis;
         this.keys = keys;
         this.json = json;
-        this.queue = queue;
+        this.inspection = inspection;
         this.registry = registry;
         this.store = store;
         this.properties = properties;
@@ -115,7 +115,7 @@ public class MonitoringSnapshot {
         for (String q : knownQueues()) {
             depths.put(
                     q,
-                    queue.pendingByPriority(q).values().stream()
+                    inspection.pendingByPriority(q).values().stream()
                             .mapToLong(Long::longValue)
                             .sum());
         }
@@ -144,7 +144,7 @@ public class MonitoringSnapshot {
     private java.util.Set<String> knownQueues() {
         java.util.Set<String> queues = new TreeSet<>();
         registry.all().values().forEach(e -> queues.add(e.queue()));
-        queues.addAll(queue.boundQueues());
+        queues.addAll(inspection.boundQueues());
         return queues;
     }
 

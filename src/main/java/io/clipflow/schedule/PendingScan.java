@@ -5,6 +5,7 @@ import io.clipflow.celery.CeleryMessageCodec;
 import io.clipflow.celery.TaskCall;
 import io.clipflow.celery.TaskOptions;
 import io.clipflow.lock.LeaseLockRepository;
+import io.clipflow.queue.QueueInspection;
 import io.clipflow.queue.ReliableQueue;
 import io.clipflow.task.TaskTracker;
 import io.clipflow.video.Video;
@@ -40,6 +41,7 @@ public class PendingScan {
     private final VideoService videos;
     private final LeaseLockRepository videoLock;
     private final ReliableQueue queue;
+    private final QueueInspection inspection;
     private final CeleryMessageCodec codec;
     private final VideoProperties video;
     private final ScheduleProperties properties;
@@ -51,6 +53,7 @@ public class PendingScan {
             VideoService videos,
             @Qualifier("videoLock") LeaseLockRepository videoLock,
             ReliableQueue queue,
+            QueueInspection inspection,
             CeleryMessageCodec codec,
             VideoProperties video,
             ScheduleProperties properties,
@@ -61,6 +64,7 @@ public class PendingScan {
         this.videos = videos;
         this.videoLock = videoLock;
         this.queue = queue;
+        this.inspection = inspection;
         this.codec = codec;
         this.video = video;
         this.properties = properties;
@@ -88,7 +92,7 @@ public class PendingScan {
                 candidates.add(v);
             }
             // waiting, running, or parked for a retry: one pass over Redis for the whole batch
-            Set<String> held = queue.holdingTasks(
+            Set<String> held = inspection.holdingTasks(
                     video.queue(),
                     candidates.stream()
                             .map(Video::getTaskId)

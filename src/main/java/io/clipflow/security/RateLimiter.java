@@ -1,10 +1,10 @@
 package io.clipflow.security;
 
+import io.clipflow.config.LuaScripts;
 import io.clipflow.config.RedisKeys;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.script.DefaultRedisScript;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 
@@ -19,37 +19,8 @@ public class RateLimiter {
     /** Whether the request may go ahead; if not, how long until one token is back. */
     public record Decision(boolean allowed, Duration retryAfter) {}
 
-    // KEYS[1] bucket; ARGV[1] capacity; ARGV[2] milliseconds per token. Returns {allowed 0|1, wait ms}.
-    private static final RedisScript<List> TAKE = new DefaultRedisScript<>(
-            """
-            local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            local capacity = tonumber(ARGV[1])
-            local interval = tonumber(ARGV[2])
-            local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
-            local tokens = tonumber(state[1])
-            local ts = tonumber(state[2])
-            if tokens == nil or ts == nil then
-              tokens = capacity
-              ts = now
-            end
-            if now > ts then
-              tokens = math.min(capacity, tokens + (now - ts) / interval)
-              ts = now
-            end
-            local allowed = 0
-            local wait = 0
-            if tokens >= 1 then
-              tokens = tokens - 1
-              allowed = 1
-            else
-              wait = math.ceil((1 - tokens) * interval)
-            end
-            redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(ts))
-            redis.call('PEXPIRE', KEYS[1], math.ceil(capacity * interval) + 1000)
-            return {allowed, wait}
-            """,
-            List.class);
+    /** Read, refill, take and write in one call (lua/rate-limit-take.lua): {allowed 0|1, wait ms}. */
+    private static final RedisScript<List> TAKE = LuaScripts.script("rate-limit-take", List.class);
 
     private final StringRedisTemplate redis;
     private final RedisKeys keys;

@@ -2,6 +2,7 @@ package io.clipflow.task;
 
 import io.clipflow.celery.CeleryResult;
 import io.clipflow.celery.CeleryResultCodec;
+import io.clipflow.config.LuaScripts;
 import io.clipflow.config.RedisKeys;
 import java.util.List;
 import java.util.Optional;
@@ -17,33 +18,11 @@ import org.springframework.stereotype.Component;
 public class ResultBackend {
 
     /**
-     * Lua functions shared by every script that writes or checks a result: {@code succeeded(key)} (a plain find first,
-     * JSON decoding only when the text may say SUCCESS) and {@code store(key, value, ttl)}, a check-and-write in one
-     * atomic step: Celery refuses to overwrite SUCCESS (a late duplicate must not replace a good result), and doing the
-     * check in Lua closes the race between two writers. SETEX and PUBLISH, as Celery's RedisBackend.
+     * Check-and-write in one atomic step (lua/store-result.lua with the result functions of lua/result.lua, which other
+     * scripts writing a result use too): Celery refuses to overwrite SUCCESS, a late duplicate must not replace a good
+     * result, and doing the check in Lua closes the race between two writers.
      */
-    public static final String RESULT_FUNCTIONS =
-            """
-            local function succeeded(key)
-              local current = redis.call('GET', key)
-              if current and string.find(current, 'SUCCESS', 1, true) then
-                local ok, meta = pcall(cjson.decode, current)
-                return ok and type(meta) == 'table' and meta['status'] == 'SUCCESS'
-              end
-              return false
-            end
-            local function store(key, value, ttl)
-              if succeeded(key) then return 0 end
-              redis.call('SETEX', key, ttl, value)
-              redis.call('PUBLISH', key, value)
-              return 1
-            end
-            """;
-
-    /** KEYS[1] result; ARGV result, ttl. */
-    private static final String STORE_LUA = RESULT_FUNCTIONS + "return store(KEYS[1], ARGV[1], ARGV[2])\n";
-
-    private static final RedisScript<Long> STORE = RedisScript.of(STORE_LUA, Long.class);
+    private static final RedisScript<Long> STORE = LuaScripts.script("store-result", Long.class);
 
     /** A result ready to be written: its key, its JSON and its time to live in seconds. */
     public record Write(String key, String json, String ttlSeconds) {}

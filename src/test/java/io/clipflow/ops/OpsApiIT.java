@@ -8,6 +8,7 @@ import io.clipflow.celery.CeleryMessageCodec;
 import io.clipflow.celery.TaskOptions;
 import io.clipflow.config.ClipflowProperties;
 import io.clipflow.config.RedisKeys;
+import io.clipflow.queue.DeadLetters;
 import io.clipflow.queue.ReliableQueue;
 import io.clipflow.security.Role;
 import io.clipflow.testsupport.ApiClient;
@@ -31,6 +32,9 @@ class OpsApiIT extends IntegrationTestBase {
 
     @Autowired
     ReliableQueue queue;
+
+    @Autowired
+    DeadLetters deadLetters;
 
     @Autowired
     CeleryMessageCodec codec;
@@ -63,7 +67,7 @@ class OpsApiIT extends IntegrationTestBase {
         }
         for (int i = 0; i < 2; i++) {
             CeleryMessage m = codec.newTask("clipflow.test.echo", List.of(i), Map.of(), QUEUE, TaskOptions.none());
-            queue.deadLetter(properties.nodeName(), QUEUE, codec.encode(m), "test", 1, m.taskId(), m.taskName());
+            deadLetters.deadLetter(properties.nodeName(), QUEUE, codec.encode(m), "test", 1, m.taskId(), m.taskName());
         }
         ApiClient admin = newUser(Role.ADMIN);
 

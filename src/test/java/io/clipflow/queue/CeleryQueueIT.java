@@ -48,6 +48,9 @@ class CeleryQueueIT extends IntegrationTestBase {
     ReliableQueue queue;
 
     @Autowired
+    NodeRegistry nodes;
+
+    @Autowired
     CeleryMessageCodec codec;
 
     @Autowired
@@ -135,7 +138,7 @@ class CeleryQueueIT extends IntegrationTestBase {
                         org.assertj.core.groups.Tuple.tuple(done.taskId(), ReliableQueue.TaskStatus.SUCCEEDED),
                         org.assertj.core.groups.Tuple.tuple(fresh.taskId(), ReliableQueue.TaskStatus.RUNNABLE));
         // the separate check after a blocking take gives the same answers
-        try (ReliableQueue.Waiter waiter = queue.waiter()) {
+        try (WorkerConnection waiter = queue.connection()) {
             assertThat(queue.status(revoked.taskId(), waiter)).isEqualTo(ReliableQueue.TaskStatus.REVOKED);
             assertThat(queue.status(done.taskId(), waiter)).isEqualTo(ReliableQueue.TaskStatus.SUCCEEDED);
             assertThat(queue.status(fresh.taskId(), waiter)).isEqualTo(ReliableQueue.TaskStatus.RUNNABLE);
@@ -158,7 +161,7 @@ class CeleryQueueIT extends IntegrationTestBase {
                 List.of(Topic.task(first.taskId()), Topic.user(42)), Map.of("type", "done", "task_id", first.taskId()));
         String result = "{\"status\": \"SUCCESS\", \"result\": 1, \"task_id\": \"" + first.taskId() + "\"}";
 
-        ReliableQueue.Waiter waiter = queue.waiter();
+        WorkerConnection waiter = queue.connection();
         ReliableQueue.Taken next = queue.finish(
                 q,
                 node,
@@ -173,7 +176,7 @@ class CeleryQueueIT extends IntegrationTestBase {
         assertThat(next.status()).isEqualTo(ReliableQueue.TaskStatus.RUNNABLE);
         assertThat(redis.opsForValue().get(keys.result(first.taskId()))).isEqualTo(result);
         assertThat(redis.getExpire(keys.result(first.taskId()))).isBetween(1L, 60L);
-        assertThat(queue.processing(node)).containsExactly(next.raw());
+        assertThat(nodes.processing(node)).containsExactly(next.raw());
         // the withheld started event goes first, in the same step
         assertThat(events.after(owner, null))
                 .extracting(e -> e.json().contains("\"type\":\"stage_update\"") ? "started" : e.json())
@@ -194,7 +197,7 @@ class CeleryQueueIT extends IntegrationTestBase {
                         waiter))
                 .isNull();
         waiter.close();
-        assertThat(queue.processing(node)).isEmpty();
+        assertThat(nodes.processing(node)).isEmpty();
         assertThat(redis.opsForValue().get(keys.result(first.taskId()))).isEqualTo(result);
     }
 
@@ -204,7 +207,7 @@ class CeleryQueueIT extends IntegrationTestBase {
         String node = "own-connection-node";
         CeleryMessage only = codec.newTask("clipflow.noop", List.of(1), Map.of(), q, TaskOptions.none());
         queue.publish(q, 0, codec.encode(only));
-        try (ReliableQueue.Waiter waiter = queue.waiter()) {
+        try (WorkerConnection waiter = queue.connection()) {
             ReliableQueue.Taken taken = queue.take(q, node, Duration.ofMillis(100), waiter);
             assertThat(taken.taskId()).isEqualTo(only.taskId());
             // as after a Redis restart: the script cache is empty
@@ -226,7 +229,7 @@ class CeleryQueueIT extends IntegrationTestBase {
 
             assertThat(next).isNull();
             assertThat(redis.opsForValue().get(keys.result(only.taskId()))).isEqualTo(result);
-            assertThat(queue.processing(node)).isEmpty();
+            assertThat(nodes.processing(node)).isEmpty();
             // nothing waiting: a short wait that ends empty, not an error
             assertThat(queue.take(q, node, Duration.ofMillis(100), waiter)).isNull();
         }
@@ -244,7 +247,7 @@ class CeleryQueueIT extends IntegrationTestBase {
                 io.lettuce.core.RedisURI.create(factory.getHostName(), factory.getPort()));
         java.util.concurrent.BlockingQueue<String> arrived = new java.util.concurrent.LinkedBlockingQueue<>();
         try (var sub = client.connectPubSub();
-                ReliableQueue.Waiter waiter = queue.waiter()) {
+                WorkerConnection waiter = queue.connection()) {
             sub.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
                 @Override
                 public void message(String channel, String message) {

@@ -60,7 +60,7 @@ class DeliveryIT extends IntegrationTestBase {
     CeleryMessageCodec codec;
 
     @Autowired
-    NodeLiveness liveness;
+    NodeRegistry nodes;
 
     @Autowired
     TaskSupervisor supervisor;
@@ -260,7 +260,7 @@ class DeliveryIT extends IntegrationTestBase {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Callable<Integer>> recoverers = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            recoverers.add(() -> liveness.recover(ghost));
+            recoverers.add(() -> nodes.handBackAll(ghost));
         }
         int moved = 0;
         for (Future<Integer> f : pool.invokeAll(recoverers)) {
@@ -338,7 +338,7 @@ class DeliveryIT extends IntegrationTestBase {
         redis.opsForList().leftPush(keys.processing(self), codec.encode(m));
         NodeLiveness restarted = new NodeLiveness(
                 queue,
-                codec,
+                nodes,
                 new DeliveryProperties(
                         Duration.ofSeconds(1),
                         Duration.ofSeconds(2),

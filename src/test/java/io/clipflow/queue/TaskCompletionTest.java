@@ -246,7 +246,7 @@ class TaskCompletionTest {
                 EventPublisher.Emit done,
                 String startedEvent,
                 boolean takeNext,
-                ReliableQueue.Waiter connection) {
+                WorkerConnection connection) {
             effects.add("finish " + result.json() + (done == null ? "" : " done")
                     + (startedEvent == null ? "" : "+started") + (takeNext ? " takeNext" : ""));
             return null;

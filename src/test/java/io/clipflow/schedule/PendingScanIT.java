@@ -8,6 +8,8 @@ import io.clipflow.celery.CeleryMessageCodec;
 import io.clipflow.celery.TaskOptions;
 import io.clipflow.config.ClipflowProperties;
 import io.clipflow.config.RedisKeys;
+import io.clipflow.queue.NodeRegistry;
+import io.clipflow.queue.QueueInspection;
 import io.clipflow.queue.ReliableQueue;
 import io.clipflow.security.Role;
 import io.clipflow.testsupport.ApiClient;
@@ -74,6 +76,12 @@ class PendingScanIT extends IntegrationTestBase {
 
     @Autowired
     ReliableQueue queue;
+
+    @Autowired
+    NodeRegistry nodes;
+
+    @Autowired
+    QueueInspection inspection;
 
     @Autowired
     CeleryMessageCodec codec;
@@ -191,11 +199,11 @@ class PendingScanIT extends IntegrationTestBase {
         queue.publish(queueName, 0, codec.encode(pending));
         queue.publish("another-queue", 0, codec.encode(elsewhere));
         String otherNode = "outbox-other-" + properties.nodeName();
-        queue.heartbeat(otherNode, Duration.ofSeconds(30), "{}");
+        nodes.heartbeat(otherNode, Duration.ofSeconds(30), "{}");
         redis.opsForList().leftPush(keys.processing(otherNode), codec.encode(running));
         redis.opsForZSet().add(keys.delayed(), queue.listKey(queueName, 0) + "\n" + codec.encode(delayed), 1);
         try {
-            assertThat(queue.holdingTasks(
+            assertThat(inspection.holdingTasks(
                             queueName,
                             List.of(
                                     pending.taskId(),
@@ -207,7 +215,7 @@ class PendingScanIT extends IntegrationTestBase {
         } finally {
             redis.delete(List.of(
                     keys.queue(queueName), keys.queue("another-queue"), keys.processing(otherNode), keys.delayed()));
-            queue.stopHeartbeat(otherNode);
+            nodes.stopHeartbeat(otherNode);
         }
     }
 

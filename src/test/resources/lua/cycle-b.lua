@@ -1,0 +1,2 @@
+-- uses: cycle-a
+return 2
