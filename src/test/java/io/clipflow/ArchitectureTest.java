@@ -90,6 +90,7 @@ class ArchitectureTest {
                         "io.clipflow.config..",
                         "io.clipflow.storage..",
                         "io.clipflow.media..",
+                        "io.clipflow.exec..",
                         "io.clipflow.lock..",
                         "io.clipflow.web..",
                         "io.clipflow.security..",
@@ -140,6 +141,7 @@ class ArchitectureTest {
                         "io.clipflow.config..",
                         "io.clipflow.storage..",
                         "io.clipflow.media..",
+                        "io.clipflow.exec..",
                         "io.clipflow.lock..",
                         "io.clipflow.web..",
                         "io.clipflow.security..")

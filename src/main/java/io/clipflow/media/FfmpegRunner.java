@@ -20,11 +20,13 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs ffmpeg/ffprobe without a shell, streams stdout line by line and never leaves a process behind; used by
- * {@link VideoProbe}, {@link Thumbnail} and {@link HlsLadder} (route video-process).
+ * Runs ffmpeg/ffprobe without a shell, streams stdout line by line and never leaves a process behind. Every process
+ * joins the {@link RunningProcesses.Scope} of the task running on the calling thread, so the task's time limits,
+ * revoke and shutdown reach it. The exec steps of route video-process run through it (the command executor in
+ * {@code io.clipflow.exec}), and {@link FfmpegTools} asks it for the version at startup.
  *
- * <p>Why not camel-exec: it buffers stdout until exit (no live progress) and its timeout SIGTERMs only the direct
- * child.
+ * <p>Why not camel-exec's own executor: it buffers stdout until exit (no live progress), its timeout SIGTERMs only the
+ * direct child, and nothing outside it can find the process to stop it.
  */
 @Component("ffmpegRunner")
 public class FfmpegRunner {
@@ -45,6 +47,11 @@ public class FfmpegRunner {
         this(new RunningProcesses());
     }
 
+    /** {@link #run(List, Path, Duration, Consumer)} in this JVM's working directory. */
+    public ProcessResult run(List<String> argv, Duration timeout, Consumer<String> onStdoutLine) {
+        return run(argv, null, timeout, onStdoutLine);
+    }
+
     /**
      * Runs {@code argv} and waits for it to exit.
      *
@@ -53,11 +60,12 @@ public class FfmpegRunner {
      * thread's interrupt flag is set again and a {@link MediaException} is thrown.
      *
      * @param argv the program (an absolute path) and its arguments, one element each
+     * @param workingDir the process's working directory; null for this JVM's
      * @param timeout how long the process may run
      * @param onStdoutLine called for every stdout line, on a separate reader thread; exceptions are logged
      * @throws MediaException when the process cannot be started or the calling thread was interrupted
      */
-    public ProcessResult run(List<String> argv, Duration timeout, Consumer<String> onStdoutLine) {
+    public ProcessResult run(List<String> argv, Path workingDir, Duration timeout, Consumer<String> onStdoutLine) {
         List<String> command = List.copyOf(argv);
         String program = Path.of(command.get(0)).getFileName().toString();
         Path stderrFile = null;
@@ -66,6 +74,7 @@ public class FfmpegRunner {
             stderrFile = Files.createTempFile("clipflow-" + program + "-", ".stderr");
             long started = System.nanoTime();
             process = new ProcessBuilder(command)
+                    .directory(workingDir == null ? null : workingDir.toFile())
                     // stderr to a file so a chatty process can never block on a full pipe
                     .redirectError(stderrFile.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -82,7 +91,7 @@ public class FfmpegRunner {
             int exitCode = process.waitFor();
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
             joinReader(reader, process);
-            return new ProcessResult(exitCode, !exited, tail(stderrFile), elapsed);
+            return new ProcessResult(exitCode, !exited, tail(stderrFile), elapsed, timeout);
         } catch (InterruptedException e) {
             if (process != null) {
                 killTree(process);

@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Locates ffmpeg and ffprobe once at startup, so a missing installation fails the node with a clear message
- * instead of failing every task; used by {@link VideoProbe}, {@link Thumbnail} and {@link HlsLadder}.
+ * instead of failing every task; used by {@link VideoProbe}, {@link Thumbnail} and {@link HlsLadder}, and by route
+ * video-process for the exec steps' executables.
  */
 @Component("ffmpegTools")
 public class FfmpegTools {
@@ -88,8 +89,10 @@ public class FfmpegTools {
 
     private String readVersion(FfmpegRunner runner, MediaProperties properties) {
         StringBuilder firstLine = new StringBuilder();
-        ProcessResult result =
-                runner.run(List.of(ffmpegPath, "-hide_banner", "-version"), properties.probeTimeout(), line -> {
+        ProcessResult result = runner.run(
+                List.of(ffmpegPath, "-hide_banner", "-version"),
+                properties.timeouts().probe(),
+                line -> {
                     if (firstLine.isEmpty()) {
                         firstLine.append(line);
                     }

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Plans the HLS ladder for a source and transcodes every rendition in one ffmpeg process (decode once, split,
- * scale, encode each); called by route video-process.
+ * Plans the HLS ladder for a source, with one ffmpeg process for every rendition (decode once, split, scale, encode
+ * each): the argv of route video-process's transcode step, the reader of its progress and the check of what it wrote.
  *
  * <p>Output layout: {@code <hlsDir>/master.m3u8} with relative variant URIs ({@code 720p/index.m3u8}), and
  * {@code <hlsDir>/<name>/index.m3u8} plus {@code seg_00000.ts}... per rendition.
@@ -28,12 +28,10 @@ public class HlsLadder {
     private static final double FALLBACK_FRAME_RATE = 25;
 
     private final FfmpegTools tools;
-    private final FfmpegRunner runner;
     private final MediaProperties properties;
 
-    public HlsLadder(FfmpegTools tools, FfmpegRunner runner, MediaProperties properties) {
+    public HlsLadder(FfmpegTools tools, MediaProperties properties) {
         this.tools = tools;
-        this.runner = runner;
         this.properties = properties;
     }
 
@@ -180,14 +178,12 @@ public class HlsLadder {
     }
 
     /**
-     * Plans, transcodes and verifies. Output from an earlier attempt at the same directory is replaced.
+     * Readies {@code hlsDir} for the ladder of {@code probe} and returns the one ffmpeg argv that writes it: output
+     * from an earlier attempt at the same directory is removed first.
      *
-     * @param progress receives fractions of the duration, at most ~4 per second, never decreasing, then 1.0 once
-     *     after the output was verified
-     * @throws MediaException "transcode failed (exit N): ..." or "transcode timed out after ..."; partial output is
-     *     removed
+     * @throws MediaException "transcode failed: cannot create ..."
      */
-    public HlsOutput transcode(Path input, Path hlsDir, ProbeResult probe, TranscodeProgress progress) {
+    public List<String> prepare(Path input, Path hlsDir, ProbeResult probe) {
         Path dir = hlsDir.toAbsolutePath().normalize();
         List<Rendition> plan = plan(probe);
         List<String> argv = command(input, dir, probe, plan);
@@ -197,16 +193,31 @@ public class HlsLadder {
         } catch (IOException e) {
             throw new MediaException("transcode failed: cannot create " + dir + ": " + e.getMessage(), e);
         }
-        ProgressTracker tracker = new ProgressTracker(probe.durationSeconds(), progress, System::nanoTime);
-        ProcessResult result = runner.run(argv, properties.transcodeTimeout(), tracker::onLine);
+        return argv;
+    }
+
+    /**
+     * A reader for the {@code -progress} lines of the {@link #prepare}d command, reporting to {@code progress} at most
+     * ~4 times per second, never decreasing; its {@link ProgressTracker#finish} reports 1.0 once the output is
+     * verified.
+     */
+    public ProgressTracker progress(ProbeResult probe, TranscodeProgress progress) {
+        return new ProgressTracker(probe.durationSeconds(), progress);
+    }
+
+    /**
+     * Checks how a run of the {@link #prepare}d command ended and reads what it wrote.
+     *
+     * @throws MediaException "transcode failed (exit N): ...", "transcode timed out after ..." or a playlist that is
+     *     missing or incomplete; partial output is removed
+     */
+    public HlsOutput verify(Path hlsDir, ProbeResult probe, ProcessResult run) {
+        Path dir = hlsDir.toAbsolutePath().normalize();
+        List<Rendition> plan = plan(probe);
         List<Rendition> renditions;
         try {
-            if (result.timedOut()) {
-                throw new MediaException("transcode timed out after " + Durations.human(properties.transcodeTimeout()));
-            }
-            if (result.exitCode() != 0) {
-                throw new MediaException("transcode failed (exit " + result.exitCode() + "): "
-                        + FfmpegErrors.lastLines(result.stderrTail(), 3));
+            if (!run.succeeded()) {
+                throw new MediaException(run.failure("transcode"));
             }
             renditions = HlsPlaylists.verify(dir, plan);
         } catch (MediaException e) {
@@ -217,8 +228,7 @@ public class HlsLadder {
                 "transcoded {} renditions ({}) in {} ms",
                 renditions.size(),
                 renditions.stream().map(Rendition::name).collect(Collectors.joining(",")),
-                result.elapsed().toMillis());
-        tracker.finish();
+                run.elapsed().toMillis());
         return new HlsOutput(dir.resolve(HlsPlaylists.MASTER), renditions);
     }
 

@@ -28,8 +28,7 @@ import org.springframework.validation.annotation.Validated;
  * @param segmentDuration HLS segment length; keyframes are forced on this grid so every segment starts with one
  * @param preset libx264 preset (speed against size)
  * @param thumbnailPosition where the thumbnail is taken, as a fraction of the duration, in [0, 1)
- * @param probeTimeout limit for one ffprobe or thumbnail run
- * @param transcodeTimeout limit for one HLS transcode (all renditions)
+ * @param timeouts how long one run of each FFmpeg stage may take
  */
 @ConfigurationProperties("clipflow.media")
 @Validated
@@ -42,8 +41,7 @@ public record MediaProperties(
                 @Pattern(regexp = "ultrafast|superfast|veryfast|faster|fast|medium|slow|slower|veryslow")
                 String preset,
         @DefaultValue("0.1") @DecimalMin("0.0") @DecimalMax(value = "1.0", inclusive = false) double thumbnailPosition,
-        @DefaultValue("30s") @NotNull @DurationMin(seconds = 1) Duration probeTimeout,
-        @DefaultValue("2h") @NotNull @DurationMin(seconds = 1) Duration transcodeTimeout) {
+        @DefaultValue @Valid @NotNull Timeouts timeouts) {
 
     /** The default ladder; {@code @DefaultValue} cannot express a list of records without a custom converter. */
     public static final List<Rung> DEFAULT_LADDER =
@@ -56,20 +54,33 @@ public record MediaProperties(
     /** The same values Spring binds when nothing is configured; for code and tests that run without Spring. */
     public static MediaProperties defaults() {
         return new MediaProperties(
-                "ffmpeg",
-                "ffprobe",
-                DEFAULT_LADDER,
-                Duration.ofSeconds(4),
-                "veryfast",
-                0.1,
-                Duration.ofSeconds(30),
-                Duration.ofHours(2));
+                "ffmpeg", "ffprobe", DEFAULT_LADDER, Duration.ofSeconds(4), "veryfast", 0.1, Timeouts.defaults());
     }
 
     /** Rung names become directory names and {@code -var_stream_map} entries, so they must not repeat. */
     @AssertTrue(message = "ladder rung names must be unique")
     public boolean isLadderNamesUnique() {
         return ladder.stream().map(Rung::name).allMatch(new HashSet<String>()::add);
+    }
+
+    /**
+     * The time limit of each FFmpeg stage of route video-process; its exec steps read them as {@code
+     * {{clipflow.media.timeouts.*}}} placeholders. On timeout the process tree gets SIGTERM, then SIGKILL after 5 s, and
+     * the stage fails ("thumbnail timed out after 1m"). The task's soft and hard time limits can stop a stage earlier.
+     *
+     * @param probe one ffprobe run (also the {@code ffmpeg -version} check at startup)
+     * @param thumbnail one thumbnail run
+     * @param transcode one HLS transcode, every rendition in one process
+     */
+    public record Timeouts(
+            @DefaultValue("60s") @NotNull @DurationMin(seconds = 1) Duration probe,
+            @DefaultValue("60s") @NotNull @DurationMin(seconds = 1) Duration thumbnail,
+            @DefaultValue("2h") @NotNull @DurationMin(seconds = 1) Duration transcode) {
+
+        /** The values Spring binds when nothing is configured. */
+        public static Timeouts defaults() {
+            return new Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofHours(2));
+        }
     }
 
     /**

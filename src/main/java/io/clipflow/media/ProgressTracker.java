@@ -1,11 +1,15 @@
 package io.clipflow.media;
 
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Turns ffmpeg's {@code -progress} key=value lines into throttled, monotonic fractions of the duration. */
-final class ProgressTracker {
+/**
+ * Turns ffmpeg's {@code -progress} key=value lines into throttled, monotonic fractions of the duration. It reads the
+ * lines as they arrive, on the thread that reads the process's stdout ({@link HlsLadder#progress}).
+ */
+public final class ProgressTracker implements Consumer<String> {
 
     static final long MIN_INTERVAL_NANOS = 250_000_000L;
     // 1.0 means "done and verified", so live values stop just short of it
@@ -19,10 +23,20 @@ final class ProgressTracker {
     private double reported = -1;
     private long reportedAtNanos;
 
+    ProgressTracker(double durationSeconds, TranscodeProgress target) {
+        this(durationSeconds, target, System::nanoTime);
+    }
+
     ProgressTracker(double durationSeconds, TranscodeProgress target, LongSupplier nanoClock) {
         this.durationMicros = durationSeconds * 1_000_000;
         this.target = target;
         this.nanoClock = nanoClock;
+    }
+
+    /** One stdout line of ffmpeg. */
+    @Override
+    public void accept(String line) {
+        onLine(line);
     }
 
     void onLine(String line) {
@@ -40,8 +54,8 @@ final class ProgressTracker {
         }
     }
 
-    /** Reports 1.0, once. */
-    void finish() {
+    /** Reports 1.0, once: call it after the output was verified. */
+    public void finish() {
         if (reported < 1.0) {
             report(1.0);
         }

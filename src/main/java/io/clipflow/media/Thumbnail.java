@@ -7,19 +7,20 @@ import java.util.List;
 import java.util.Locale;
 import org.springframework.stereotype.Component;
 
-/** Writes one JPEG frame of a video as its thumbnail (at most 640 px wide); called by route video-process. */
+/**
+ * One JPEG frame of a video as its thumbnail (at most 640 px wide): the argv of route video-process's thumbnail step and
+ * the check of what it wrote.
+ */
 @Component("thumbnail")
 public class Thumbnail {
 
     static final int MAX_WIDTH = 640;
 
     private final FfmpegTools tools;
-    private final FfmpegRunner runner;
     private final MediaProperties properties;
 
-    public Thumbnail(FfmpegTools tools, FfmpegRunner runner, MediaProperties properties) {
+    public Thumbnail(FfmpegTools tools, MediaProperties properties) {
         this.tools = tools;
-        this.runner = runner;
         this.properties = properties;
     }
 
@@ -59,6 +60,19 @@ public class Thumbnail {
     }
 
     /**
+     * Checks how a run of {@link #command} ended.
+     *
+     * @return {@code output}
+     * @throws MediaException "thumbnail timed out after ...", or as {@link #verify(Path, int, String)}
+     */
+    public Path verify(Path output, ProcessResult run) {
+        if (run.timedOut()) {
+            throw new MediaException(run.failure("thumbnail"));
+        }
+        return verify(output, run.exitCode(), run.stderrTail());
+    }
+
+    /**
      * Checks the result of {@link #command}.
      *
      * @return {@code output}
@@ -78,14 +92,5 @@ public class Thumbnail {
                     "thumbnail failed: cannot read " + output.getFileName() + ": " + e.getMessage(), e);
         }
         return output;
-    }
-
-    /** Runs {@link #command} and {@link #verify}; for code that does not go through camel-exec. */
-    public Path capture(Path input, Path output, ProbeResult probe) {
-        ProcessResult result = runner.run(command(input, output, probe), properties.probeTimeout(), line -> {});
-        if (result.timedOut()) {
-            throw new MediaException("thumbnail timed out after " + Durations.human(properties.probeTimeout()));
-        }
-        return verify(output, result.exitCode(), result.stderrTail());
     }
 }

@@ -13,7 +13,10 @@ import java.util.stream.StreamSupport;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
-/** Checks with ffprobe that an input is a video and reads its size and duration; called by route video-process. */
+/**
+ * Checks with ffprobe that an input is a video and reads its size and duration: the argv of route video-process's
+ * probe step and the reading of its output.
+ */
 @Component("videoProbe")
 public class VideoProbe {
 
@@ -26,22 +29,18 @@ public class VideoProbe {
             Pattern.compile("\\[([A-Za-z0-9_,]+) @ ?0x[0-9a-f]+\\] *Format not on whitelist");
 
     private final FfmpegTools tools;
-    private final FfmpegRunner runner;
-    private final MediaProperties properties;
     private final ProbeLimitsProperties limits;
     private final ObjectMapper json = new ObjectMapper();
 
     @Autowired
-    public VideoProbe(
-            FfmpegTools tools, FfmpegRunner runner, MediaProperties properties, ProbeLimitsProperties limits) {
+    public VideoProbe(FfmpegTools tools, ProbeLimitsProperties limits) {
         this.tools = tools;
-        this.runner = runner;
-        this.properties = properties;
         this.limits = limits;
     }
 
-    public VideoProbe(FfmpegTools tools, FfmpegRunner runner, MediaProperties properties) {
-        this(tools, runner, properties, ProbeLimitsProperties.defaults());
+    /** A probe with the default format whitelist, for tests and tools. */
+    public VideoProbe(FfmpegTools tools) {
+        this(tools, ProbeLimitsProperties.defaults());
     }
 
     /** The ffprobe argv for {@code input}: JSON with format and streams, local files only. */
@@ -60,6 +59,19 @@ public class VideoProbe {
                 "-show_format",
                 "-show_streams",
                 fileUrl(input));
+    }
+
+    /**
+     * Reads the output of a run of {@link #command}.
+     *
+     * @throws MediaException "ffprobe timed out after ..." when the run hit its time limit (worth another attempt)
+     * @throws NotAVideoException as {@link #parse(String, int, String)}
+     */
+    public ProbeResult parse(String stdout, ProcessResult run) {
+        if (run.timedOut()) {
+            throw new MediaException(run.failure("ffprobe"));
+        }
+        return parse(stdout, run.exitCode(), run.stderrTail());
     }
 
     /**
@@ -148,17 +160,6 @@ public class VideoProbe {
                 codedWidth,
                 codedHeight,
                 streams.size());
-    }
-
-    /** Runs ffprobe on {@code input} and parses the result; for code that does not go through camel-exec. */
-    public ProbeResult probe(Path input) {
-        StringBuilder stdout = new StringBuilder();
-        ProcessResult result = runner.run(command(input), properties.probeTimeout(), line -> stdout.append(line)
-                .append('\n'));
-        if (result.timedOut()) {
-            throw new MediaException("ffprobe timed out after " + Durations.human(properties.probeTimeout()));
-        }
-        return parse(stdout.toString(), result.exitCode(), result.stderrTail());
     }
 
     /** An explicit {@code file:} URL, so no part of a file name can be read as another protocol. */

@@ -37,7 +37,7 @@ public class TaskSupervisor implements DisposableBean {
     /** One task in flight on this node. */
     public static final class Running {
         private final CeleryMessage message;
-        private final Thread thread;
+        private final RunningProcesses.Scope processes;
         private final Duration soft;
         private final Duration hard;
         private final java.time.Instant started = java.time.Instant.now();
@@ -45,9 +45,9 @@ public class TaskSupervisor implements DisposableBean {
         private ScheduledFuture<?> softTimer;
         private ScheduledFuture<?> hardTimer;
 
-        Running(CeleryMessage message, Thread thread, Duration soft, Duration hard) {
+        Running(CeleryMessage message, RunningProcesses.Scope processes, Duration soft, Duration hard) {
             this.message = message;
-            this.thread = thread;
+            this.processes = processes;
             this.soft = soft;
             this.hard = hard;
         }
@@ -82,7 +82,7 @@ public class TaskSupervisor implements DisposableBean {
         TaskSettings settings = policies.forTask(message.taskName());
         Duration soft = limit(message.timeLimitSoft(), settings.softTimeLimit());
         Duration hard = limit(message.timeLimitHard(), settings.timeLimit());
-        Running running = new Running(message, Thread.currentThread(), soft, hard);
+        Running running = new Running(message, processes.open(), soft, hard);
         byTask.put(message.taskId(), running);
         if (soft != null) {
             running.softTimer = watchdog.schedule(
@@ -103,6 +103,7 @@ public class TaskSupervisor implements DisposableBean {
             running.hardTimer.cancel(false);
         }
         byTask.remove(running.message.taskId(), running);
+        running.processes.close();
     }
 
     /** Revoke with terminate: stops the task if it runs on this node. */
@@ -207,14 +208,13 @@ public class TaskSupervisor implements DisposableBean {
             }
             running.stop = reason;
         }
-        boolean signalled =
-                reason == StopReason.TIME_LIMIT ? processes.kill(running.thread) : processes.terminate(running.thread);
+        boolean signalled = reason == StopReason.TIME_LIMIT ? running.processes.kill() : running.processes.terminate();
         log.warn(
                 "task {} ({}) stopped: {}{}",
                 running.message.taskId(),
                 running.message.taskName(),
                 reason,
-                signalled ? "" : " (no process running yet; it stops at its next step)");
+                signalled ? "" : " (no process running now; the next one it starts is stopped at once)");
     }
 
     private static Duration limit(Double fromMessage, Duration configured) {

@@ -1,5 +1,6 @@
 package io.clipflow.video;
 
+import io.clipflow.media.ProbeResult;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
 import jakarta.persistence.ElementCollection;
@@ -136,21 +137,14 @@ public class Video {
         this.error = error;
     }
 
-    void probed(
-            double durationSeconds,
-            int width,
-            int height,
-            String videoCodec,
-            String audioCodec,
-            double frameRate,
-            long bitRate) {
-        this.durationSeconds = durationSeconds;
-        this.width = width;
-        this.height = height;
-        this.videoCodec = videoCodec;
-        this.audioCodec = audioCodec;
-        this.frameRate = frameRate;
-        this.bitRate = bitRate;
+    void probed(ProbeResult probe) {
+        this.durationSeconds = probe.durationSeconds();
+        this.width = probe.width();
+        this.height = probe.height();
+        this.videoCodec = probe.videoCodec();
+        this.audioCodec = probe.audioCodec();
+        this.frameRate = probe.frameRate();
+        this.bitRate = probe.bitRate();
     }
 
     void outputs(String thumbnailPath, String masterPlaylistPath, List<VideoRendition> renditions) {

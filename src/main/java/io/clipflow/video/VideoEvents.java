@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
 /**
  * The live events of a video and its task, in the seeds' format ({@code stage_update}, {@code progress}, {@code done},
  * {@code error}), each published to {@code video.<id>}, {@code task.<id>} and {@code user.<owner>}; the event steps
- * of routes video-upload and video-process call it, and the ladder's progress callback in {@link VideoPipeline}.
+ * of routes video-upload and video-process call it, and the ladder's progress reader in {@link VideoProcess}.
  */
 @Component("videoEvents")
 public class VideoEvents {

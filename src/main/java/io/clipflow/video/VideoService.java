@@ -1,6 +1,7 @@
 package io.clipflow.video;
 
 import io.clipflow.celery.TaskCall;
+import io.clipflow.media.ProbeResult;
 import io.clipflow.storage.MediaStore;
 import io.clipflow.task.TaskTracker;
 import java.nio.file.Files;
@@ -110,17 +111,10 @@ public class VideoService {
         return source;
     }
 
+    /** What ffprobe found: duration, displayed size, codecs, frame rate and bit rate. */
     @Transactional
-    public void probed(
-            long videoId,
-            double duration,
-            int width,
-            int height,
-            String videoCodec,
-            String audioCodec,
-            double frameRate,
-            long bitRate) {
-        get(videoId).probed(duration, width, height, videoCodec, audioCodec, frameRate, bitRate);
+    public void probed(long videoId, ProbeResult probe) {
+        get(videoId).probed(probe);
     }
 
     @Transactional

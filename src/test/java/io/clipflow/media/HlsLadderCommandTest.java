@@ -10,10 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class HlsLadderCommandTest {
 
-    private final HlsLadder ladder = new HlsLadder(
-            new FfmpegTools("/usr/bin/ffmpeg", "/usr/bin/ffprobe", "test"),
-            new FfmpegRunner(),
-            MediaProperties.defaults());
+    private final HlsLadder ladder =
+            new HlsLadder(new FfmpegTools("/usr/bin/ffmpeg", "/usr/bin/ffprobe", "test"), MediaProperties.defaults());
     private final Path input = Path.of("/media/v1/original.mp4");
     private final Path hls = Path.of("/media/v1/hls");
 

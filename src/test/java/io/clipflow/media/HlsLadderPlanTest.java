@@ -9,10 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class HlsLadderPlanTest {
 
-    private final HlsLadder ladder = new HlsLadder(
-            new FfmpegTools("/usr/bin/ffmpeg", "/usr/bin/ffprobe", "test"),
-            new FfmpegRunner(),
-            MediaProperties.defaults());
+    private final HlsLadder ladder =
+            new HlsLadder(new FfmpegTools("/usr/bin/ffmpeg", "/usr/bin/ffprobe", "test"), MediaProperties.defaults());
 
     static ProbeResult source(int width, int height, boolean audio) {
         return new ProbeResult(
@@ -98,10 +96,8 @@ class HlsLadderPlanTest {
                 Duration.ofSeconds(4),
                 "veryfast",
                 0.1,
-                Duration.ofSeconds(30),
-                Duration.ofHours(2));
-        HlsLadder customLadder = new HlsLadder(
-                new FfmpegTools("/usr/bin/ffmpeg", "/usr/bin/ffprobe", "test"), new FfmpegRunner(), custom);
+                new MediaProperties.Timeouts(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofHours(2)));
+        HlsLadder customLadder = new HlsLadder(new FfmpegTools("/usr/bin/ffmpeg", "/usr/bin/ffprobe", "test"), custom);
 
         assertThat(customLadder.plan(source(1920, 1080, true)))
                 .extracting(Rendition::name, Rendition::width, Rendition::height)

@@ -13,10 +13,7 @@ import org.junit.jupiter.api.Test;
 /** Canned outputs of ffprobe 5.1 ({@code -print_format json -show_format -show_streams}). */
 class VideoProbeParseTest {
 
-    private final VideoProbe probe = new VideoProbe(
-            new FfmpegTools("/usr/bin/ffmpeg", "/usr/bin/ffprobe", "test"),
-            new FfmpegRunner(),
-            MediaProperties.defaults());
+    private final VideoProbe probe = new VideoProbe(new FfmpegTools("/usr/bin/ffmpeg", "/usr/bin/ffprobe", "test"));
 
     private static String canned(String name) throws IOException {
         try (InputStream in = VideoProbeParseTest.class.getResourceAsStream("ffprobe/" + name)) {

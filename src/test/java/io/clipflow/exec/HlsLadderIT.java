@@ -1,10 +1,21 @@
-package io.clipflow.media;
+package io.clipflow.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clipflow.media.FfmpegRunner;
+import io.clipflow.media.FfmpegTools;
+import io.clipflow.media.HlsLadder;
+import io.clipflow.media.HlsOutput;
+import io.clipflow.media.MediaException;
+import io.clipflow.media.MediaProperties;
+import io.clipflow.media.ProbeResult;
+import io.clipflow.media.ProcessResult;
+import io.clipflow.media.Rendition;
+import io.clipflow.media.TranscodeProgress;
+import io.clipflow.media.VideoProbe;
 import io.clipflow.testsupport.Clips;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,10 +25,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The ladder through its exec step, as route video-process runs it: one ffmpeg, live progress, verified output. */
 class HlsLadderIT {
 
     @TempDir
@@ -38,12 +51,12 @@ class HlsLadderIT {
             Duration.ofSeconds(1),
             "ultrafast",
             0.1,
-            Duration.ofSeconds(30),
-            Duration.ofSeconds(60));
+            new MediaProperties.Timeouts(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(60)));
     private final FfmpegRunner runner = new FfmpegRunner();
     private final FfmpegTools tools = new FfmpegTools(properties, runner);
-    private final VideoProbe probe = new VideoProbe(tools, runner, properties);
-    private final HlsLadder ladder = new HlsLadder(tools, runner, properties);
+    private final VideoProbe probe = new VideoProbe(tools);
+    private final HlsLadder ladder = new HlsLadder(tools, properties);
+    private final ExecSteps steps = new ExecSteps(runner);
 
     @BeforeAll
     static void generateClips() {
@@ -52,11 +65,25 @@ class HlsLadderIT {
         silent = Clips.generate(clips, "silent.mp4", 640, 360, 2, false);
     }
 
+    @AfterEach
+    void stopCamel() {
+        steps.close();
+    }
+
+    private ProbeResult probe(Path input) {
+        return steps.probe(probe, input, properties.timeouts().probe());
+    }
+
+    private HlsOutput transcode(Path input, Path hlsDir, ProbeResult source, TranscodeProgress progress) {
+        return steps.transcode(
+                ladder, input, hlsDir, source, properties.timeouts().transcode(), progress);
+    }
+
     @Test
     void transcodesA720pClipIntoThreeVerifiedRenditions() throws IOException {
         List<Double> progress = new CopyOnWriteArrayList<>();
 
-        HlsOutput output = ladder.transcode(hd, out.resolve("hls"), probe.probe(hd), progress::add);
+        HlsOutput output = transcode(hd, out.resolve("hls"), probe(hd), progress::add);
 
         assertThat(output.masterPlaylist())
                 .isEqualTo(out.resolve("hls/master.m3u8"))
@@ -87,7 +114,7 @@ class HlsLadderIT {
 
     @Test
     void neverUpscalesA360pClip() throws IOException {
-        HlsOutput output = ladder.transcode(small, out.resolve("hls"), probe.probe(small), TranscodeProgress.NONE);
+        HlsOutput output = transcode(small, out.resolve("hls"), probe(small), TranscodeProgress.NONE);
 
         assertThat(output.renditions()).extracting(Rendition::name).containsExactly("360p");
         assertThat(Files.readAllLines(output.masterPlaylist()))
@@ -102,10 +129,10 @@ class HlsLadderIT {
 
     @Test
     void transcodesAClipWithoutAudio() {
-        ProbeResult source = probe.probe(silent);
+        ProbeResult source = probe(silent);
         assertThat(source.hasAudio()).isFalse();
 
-        HlsOutput output = ladder.transcode(silent, out.resolve("hls"), source, TranscodeProgress.NONE);
+        HlsOutput output = transcode(silent, out.resolve("hls"), source, TranscodeProgress.NONE);
 
         assertThat(output.renditions()).singleElement().satisfies(r -> {
             assertThat(r.audioBitrateKbps()).isZero();
@@ -121,7 +148,7 @@ class HlsLadderIT {
         Files.writeString(hls.resolve("360p/seg_00099.ts"), "stale");
         Files.writeString(hls.resolve("notes.txt"), "not ours");
 
-        ladder.transcode(small, hls, probe.probe(small), TranscodeProgress.NONE);
+        transcode(small, hls, probe(small), TranscodeProgress.NONE);
 
         assertThat(hls.resolve("360p/seg_00099.ts")).doesNotExist();
         assertThat(hls.resolve("notes.txt")).hasContent("not ours");
@@ -129,11 +156,11 @@ class HlsLadderIT {
 
     @Test
     void reportsFfmpegsErrorWhenTheInputVanished() throws IOException {
-        ProbeResult source = probe.probe(small);
+        ProbeResult source = probe(small);
         Path gone = Files.copy(small, out.resolve("gone.mp4"));
         Files.delete(gone);
 
-        assertThatThrownBy(() -> ladder.transcode(gone, out.resolve("hls"), source, TranscodeProgress.NONE))
+        assertThatThrownBy(() -> transcode(gone, out.resolve("hls"), source, TranscodeProgress.NONE))
                 .isInstanceOf(MediaException.class)
                 .hasMessageStartingWith("transcode failed (exit 1): ")
                 .hasMessageContaining("No such file or directory");

@@ -1,42 +1,42 @@
 package io.clipflow.video;
 
 import io.clipflow.celery.CeleryMessage;
-import io.clipflow.celery.TaskCall;
-import io.clipflow.celery.TaskOptions;
+import io.clipflow.exec.FfmpegExecResult;
 import io.clipflow.lock.LeaseLockRepository;
 import io.clipflow.media.HlsLadder;
 import io.clipflow.media.HlsOutput;
+import io.clipflow.media.MediaException;
 import io.clipflow.media.ProbeResult;
+import io.clipflow.media.ProgressTracker;
 import io.clipflow.media.Rendition;
 import io.clipflow.media.Thumbnail;
+import io.clipflow.media.TranscodeMetrics;
 import io.clipflow.media.VideoProbe;
 import io.clipflow.queue.TaskSupervisor;
 import io.clipflow.queue.TaskVariables;
 import io.clipflow.storage.MediaStore;
 import io.clipflow.task.TaskTracker;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Variable;
 import org.apache.camel.Variables;
 import org.apache.camel.component.exec.ExecResult;
+import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 /**
- * The steps of routes video-upload and video-process. Each method is one step; the routes' YAML decides their order.
+ * The steps of route video-process and its error handler; the YAML orders them. Around each FFmpeg stage (probe,
+ * thumbnail, transcode) one method builds the argument list for the {@code exec:} step and one reads its outcome.
  * Exchange state travels in variables ({@code videoId}, {@code taskId}, {@code source}, {@code probe}, {@code
- * thumbnail}).
+ * thumbnail}, {@code execStdout}).
  */
-@Component("videoPipeline")
-public class VideoPipeline {
+@Component("videoProcess")
+public class VideoProcess {
 
     private final VideoService videos;
     private final VideoProbe probe;
@@ -45,12 +45,11 @@ public class VideoPipeline {
     private final MediaStore store;
     private final TaskTracker tracker;
     private final LeaseLockRepository videoLock;
-    private final VideoProperties properties;
     private final TaskSupervisor supervisor;
     private final VideoEvents events;
-    private final io.clipflow.media.TranscodeMetrics transcodeMetrics;
+    private final TranscodeMetrics transcodeMetrics;
 
-    VideoPipeline(
+    VideoProcess(
             VideoService videos,
             VideoProbe probe,
             Thumbnail thumbnail,
@@ -58,12 +57,9 @@ public class VideoPipeline {
             MediaStore store,
             TaskTracker tracker,
             LeaseLockRepository videoLock,
-            VideoProperties properties,
             TaskSupervisor supervisor,
             VideoEvents events,
-            io.clipflow.media.TranscodeMetrics transcodeMetrics) {
-        this.transcodeMetrics = transcodeMetrics;
-        this.supervisor = supervisor;
+            TranscodeMetrics transcodeMetrics) {
         this.videos = videos;
         this.probe = probe;
         this.thumbnail = thumbnail;
@@ -71,54 +67,21 @@ public class VideoPipeline {
         this.store = store;
         this.tracker = tracker;
         this.videoLock = videoLock;
-        this.properties = properties;
+        this.supervisor = supervisor;
         this.events = events;
+        this.transcodeMetrics = transcodeMetrics;
     }
 
-    /** video-upload: the row (UPLOADED) with the staged file moved into the video's folder; returns the video id. */
-    public long register(@Body UploadedFile upload) {
-        return videos.register(upload).getId();
-    }
-
-    /**
-     * video-upload: the processing task for the video, with its id chosen now so it can be recorded first, owned by
-     * the uploader.
-     */
-    public TaskCall processVideoCall(@Variable("videoId") long videoId, @Body UploadedFile upload) {
-        return new TaskCall(
-                UUID.randomUUID().toString(),
-                properties.task(),
-                List.of(videoId),
-                Map.of(),
-                TaskOptions.none(),
-                upload.ownerId());
-    }
-
-    /** video-upload: QUEUED and the task's history row, committed before the message is published. */
-    public void queued(@Variable("videoId") long videoId, @Body TaskCall call) {
-        videos.queued(videoId, call);
-    }
-
-    /** video-upload: the 202 reply. */
-    public Map<String, Object> uploadReply(@Variable("videoId") long videoId, @Body String taskId) {
-        Video video = videos.get(videoId);
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("id", video.getId());
-        summary.put("status", video.getStatus().name());
-        summary.put("title", video.getTitle());
-        return Map.of("video", summary, "task_id", taskId);
-    }
-
-    /** video-process: the video id from a {@code process_video(video_id)} message, as Django sends it. */
+    /** The video id from a {@code process_video(video_id)} message, as Django sends it. */
     public long videoId(@Body CeleryMessage message) {
         List<Object> args = message.args();
         Object first = args.isEmpty() ? message.kwargs().get("video_id") : args.get(0);
         if (first instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.longValue() > 0) {
-            org.slf4j.MDC.put("video_id", Long.toString(n.longValue()));
+            MDC.put("video_id", Long.toString(n.longValue()));
             return n.longValue();
         }
         if (first instanceof String s && s.matches("[1-9][0-9]{0,18}")) {
-            org.slf4j.MDC.put("video_id", s);
+            MDC.put("video_id", s);
             return Long.parseLong(s);
         }
         throw new IllegalArgumentException(message.taskName() + " expects [video_id] (a positive integer), got args "
@@ -126,8 +89,8 @@ public class VideoPipeline {
     }
 
     /**
-     * video-process: the video is locked by another running task, so this one does nothing. When the holder is this
-     * very task (a redelivered copy), no result is written: the holder's result must not be pre-empted.
+     * The video is locked by another running task, so this one does nothing. When the holder is this very task (a
+     * redelivered copy), no result is written: the holder's result must not be pre-empted.
      */
     public Map<String, Object> skipped(
             @Variable("videoId") long videoId,
@@ -148,53 +111,54 @@ public class VideoPipeline {
         return result;
     }
 
-    /** video-process: PROCESSING; returns the stored original. */
+    /** PROCESSING; returns the stored original. */
     public Path start(@Variable("videoId") long videoId, @Variable("taskId") String taskId) {
         return videos.start(videoId, taskId);
     }
 
-    /** video-process: the ffprobe argument list for the exec step. */
+    /** The ffprobe arguments for the probe's exec step. */
     public List<String> probeCommand(@Variable("source") Path source) {
         return execArguments(probe.command(source));
     }
 
-    /** video-process: reads the exec step's ffprobe output; a file that is not a video fails here. */
+    /** Reads the probe's exec step and records what it found; a file that is not a video fails here. */
     public ProbeResult probed(@Variable("videoId") long videoId, @Body ExecResult exec) {
-        ProbeResult result = probe.parse(text(exec.getStdout()), exec.getExitValue(), text(exec.getStderr()));
-        videos.probed(
-                videoId,
-                result.durationSeconds(),
-                result.width(),
-                result.height(),
-                result.videoCodec(),
-                result.audioCodec(),
-                result.frameRate(),
-                result.bitRate());
+        FfmpegExecResult run = FfmpegExecResult.of(exec);
+        ProbeResult result = probe.parse(run.stdoutText(), run.run());
+        videos.probed(videoId, result);
         return result;
     }
 
-    /** video-process: the ffmpeg argument list for the thumbnail exec step. */
+    /** The ffmpeg arguments for the thumbnail's exec step. */
     public List<String> thumbnailCommand(
             @Variable("videoId") long videoId, @Variable("source") Path source, @Variable("probe") ProbeResult probed) {
         return execArguments(thumbnail.command(source, store.thumbnail(videoId), probed));
     }
 
-    /** video-process: checks the thumbnail exec step wrote a picture; returns its path. */
+    /** Checks the thumbnail's exec step wrote a picture; returns its path. */
     public Path thumbnailWritten(@Variable("videoId") long videoId, @Body ExecResult exec) {
-        return thumbnail.verify(store.thumbnail(videoId), exec.getExitValue(), text(exec.getStderr()));
+        return thumbnail.verify(
+                store.thumbnail(videoId), FfmpegExecResult.of(exec).run());
     }
 
     /**
-     * video-process: the whole ladder in one ffmpeg process; progress goes to the result backend as PROGRESS and out
-     * as {@code progress} events (throttled by the ladder: a few per second, never decreasing, 100 once verified).
+     * The ffmpeg arguments for the ladder's exec step: every rendition in one process, its progress on stdout. Output
+     * of an earlier attempt is removed first.
      */
-    public HlsOutput transcode(
+    public List<String> transcodeCommand(
+            @Variable("videoId") long videoId, @Variable("source") Path source, @Variable("probe") ProbeResult probed) {
+        return execArguments(ladder.prepare(source, store.hlsDir(videoId), probed));
+    }
+
+    /**
+     * The reader of the ladder's progress lines (variable {@code execStdout}): progress goes to the result backend as
+     * PROGRESS and out as {@code progress} events, a few per second, never decreasing, 100 once verified.
+     */
+    public ProgressTracker transcodeProgress(
             @Variable("videoId") long videoId,
             @Variable("taskId") String taskId,
-            @Variable("source") Path source,
             @Variable("probe") ProbeResult probed) {
-        long started = System.nanoTime();
-        HlsOutput output = ladder.transcode(source, store.hlsDir(videoId), probed, fraction -> {
+        return ladder.progress(probed, fraction -> {
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("video_id", videoId);
             meta.put("stage", "transcode");
@@ -202,11 +166,22 @@ public class VideoPipeline {
             tracker.progress(taskId, meta);
             events.progress(videoId, taskId, fraction, probed.durationSeconds());
         });
-        transcodeMetrics.transcoded(probed.durationSeconds(), java.time.Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Checks the ladder's exec step and reads the playlists it wrote; reports 100 % once they are verified. */
+    public HlsOutput transcoded(
+            @Variable("videoId") long videoId,
+            @Variable("probe") ProbeResult probed,
+            @Variable("execStdout") ProgressTracker progress,
+            @Body ExecResult exec) {
+        FfmpegExecResult run = FfmpegExecResult.of(exec);
+        HlsOutput output = ladder.verify(store.hlsDir(videoId), probed, run.run());
+        progress.finish();
+        transcodeMetrics.transcoded(probed.durationSeconds(), run.run().elapsed());
         return output;
     }
 
-    /** video-process: READY with the ladder; returns the task's result. */
+    /** READY with the ladder; returns the task's result. */
     public Map<String, Object> ready(
             @Variable("videoId") long videoId, @Variable("thumbnail") Path thumb, @Body HlsOutput output) {
         Path hls = store.hlsDir(videoId);
@@ -232,14 +207,14 @@ public class VideoPipeline {
     }
 
     /**
-     * video-process error handler: FAILED with the innermost readable reason, unless the task will run again (a retry
-     * or a hand-back on shutdown), in which case the video stays PROCESSING with its outputs cleared.
+     * Error handler: FAILED with the innermost readable reason, unless the task will run again (a retry or a hand-back
+     * on shutdown), in which case the video stays PROCESSING with its outputs cleared.
      */
     public void failed(
             @Variable("videoId") Long videoId,
             @Variable("taskId") String taskId,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable failure) {
-        Throwable cause = io.clipflow.media.MediaException.readableCause(failure);
+        Throwable cause = MediaException.readableCause(failure);
         Throwable effective = cause == null ? null : supervisor.effectiveFailure(taskId, cause);
         String reason = effective == null ? null : effective.getMessage();
         if (effective != null && supervisor.willRunAgain(taskId, effective)) {
@@ -252,16 +227,5 @@ public class VideoPipeline {
     /** The exec step takes the executable separately (CamelExecCommandExecutable); the argv's first entry is it. */
     private static List<String> execArguments(List<String> argv) {
         return argv.subList(1, argv.size());
-    }
-
-    private static String text(InputStream in) {
-        if (in == null) {
-            return "";
-        }
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
     }
 }

@@ -1,9 +1,17 @@
-package io.clipflow.media;
+package io.clipflow.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.clipflow.media.FfmpegRunner;
+import io.clipflow.media.FfmpegTools;
+import io.clipflow.media.MediaException;
+import io.clipflow.media.MediaProperties;
+import io.clipflow.media.NotAVideoException;
+import io.clipflow.media.ProbeResult;
+import io.clipflow.media.Thumbnail;
+import io.clipflow.media.VideoProbe;
 import io.clipflow.testsupport.Clips;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -11,10 +19,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** ffprobe and the thumbnail through their exec steps, as route video-process runs them. */
 class VideoProbeIT {
 
     @TempDir
@@ -26,13 +36,28 @@ class VideoProbeIT {
     private final MediaProperties properties = MediaProperties.defaults();
     private final FfmpegRunner runner = new FfmpegRunner();
     private final FfmpegTools tools = new FfmpegTools(properties, runner);
-    private final VideoProbe probe = new VideoProbe(tools, runner, properties);
-    private final Thumbnail thumbnail = new Thumbnail(tools, runner, properties);
+    private final VideoProbe probe = new VideoProbe(tools);
+    private final Thumbnail thumbnail = new Thumbnail(tools, properties);
+    private final ExecSteps steps = new ExecSteps(runner);
 
     @BeforeAll
     static void generateClips() {
         hd = Clips.generate(dir, "hd.mp4", 1280, 720, 2, true);
         small = Clips.generate(dir, "small.mp4", 320, 180, 2, false);
+    }
+
+    @AfterEach
+    void stopCamel() {
+        steps.close();
+    }
+
+    private ProbeResult probe(Path input) {
+        return steps.probe(probe, input, properties.timeouts().probe());
+    }
+
+    private Path capture(Path input, Path output, ProbeResult source) {
+        return steps.thumbnail(
+                thumbnail, input, output, source, properties.timeouts().thumbnail());
     }
 
     @Test
@@ -44,7 +69,7 @@ class VideoProbeIT {
 
     @Test
     void probesARealClip() throws IOException {
-        ProbeResult result = probe.probe(hd);
+        ProbeResult result = probe(hd);
 
         assertThat(result.width()).isEqualTo(1280);
         assertThat(result.height()).isEqualTo(720);
@@ -59,7 +84,7 @@ class VideoProbeIT {
     void rejectsATextFileNamedLikeAVideo() {
         Path fake = Clips.textFile(dir, "fake.mp4");
 
-        assertThatThrownBy(() -> probe.probe(fake))
+        assertThatThrownBy(() -> probe(fake))
                 .isInstanceOf(NotAVideoException.class)
                 .hasMessage("not a video: Invalid data found when processing input");
     }
@@ -67,16 +92,16 @@ class VideoProbeIT {
     @Test
     void rejectsAPicture() throws IOException {
         Path picture = dir.resolve("picture.jpg");
-        thumbnail.capture(small, picture, probe.probe(small));
+        capture(small, picture, probe(small));
 
-        assertThatThrownBy(() -> probe.probe(picture))
+        assertThatThrownBy(() -> probe(picture))
                 .isInstanceOf(NotAVideoException.class)
                 .hasMessage("not a video: image file");
     }
 
     @Test
     void writesAJpegThumbnailAtMost640Wide() throws IOException {
-        Path jpeg = thumbnail.capture(hd, dir.resolve("thumb-hd.jpg"), probe.probe(hd));
+        Path jpeg = capture(hd, dir.resolve("thumb-hd.jpg"), probe(hd));
 
         byte[] bytes = Files.readAllBytes(jpeg);
         assertThat(Arrays.copyOf(bytes, 2)).containsExactly(0xFF, 0xD8);
@@ -87,9 +112,8 @@ class VideoProbeIT {
 
     @Test
     void keepsTheSizeOfASmallSourceForTheThumbnail() throws IOException {
-        BufferedImage image = ImageIO.read(thumbnail
-                .capture(small, dir.resolve("thumb-small.jpg"), probe.probe(small))
-                .toFile());
+        BufferedImage image = ImageIO.read(
+                capture(small, dir.resolve("thumb-small.jpg"), probe(small)).toFile());
 
         assertThat(image.getWidth()).isEqualTo(320);
         assertThat(image.getHeight()).isEqualTo(180);
@@ -97,10 +121,10 @@ class VideoProbeIT {
 
     @Test
     void failsTheThumbnailWhenFfmpegWritesNothing() {
-        ProbeResult source = probe.probe(small);
+        ProbeResult source = probe(small);
         Path missingInput = dir.resolve("missing.mp4");
 
-        assertThatThrownBy(() -> thumbnail.capture(missingInput, dir.resolve("none.jpg"), source))
+        assertThatThrownBy(() -> capture(missingInput, dir.resolve("none.jpg"), source))
                 .isInstanceOf(MediaException.class)
                 .hasMessageStartingWith("thumbnail failed (exit 1): ")
                 .hasMessageContaining("No such file or directory");
