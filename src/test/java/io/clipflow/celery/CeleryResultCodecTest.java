@@ -1,13 +1,10 @@
 package io.clipflow.celery;
 
+import static io.clipflow.testsupport.TaskBuilder.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clipflow.celery.CeleryDecodeException;
-import io.clipflow.celery.CeleryMessage;
-import io.clipflow.celery.CeleryMessageCodec;
-import io.clipflow.celery.TaskOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -129,14 +126,13 @@ class CeleryResultCodecTest {
 
     @Test
     void takesRequestFieldsFromTheMessageThatRan() {
-        CeleryMessage message = new CeleryMessageCodec()
-                .newTask(
-                        "videos.tasks.process_video",
-                        List.of(42),
-                        Map.of(),
-                        "video",
-                        TaskOptions.none().withParent("parent", "root").withGroup("group"))
-                .withRetries(2);
+        CeleryMessage message = aTask("videos.tasks.process_video")
+                .withArgs(42)
+                .on("video")
+                .withParent("parent", "root")
+                .inGroup("group")
+                .withRetries(2)
+                .message();
 
         CeleryResult result = CeleryResult.success(message.taskId(), null).forRequest(message, "clipflow@vm");
 

@@ -5,6 +5,7 @@ import io.clipflow.celery.CeleryMessageCodec;
 import io.clipflow.celery.TaskCall;
 import io.clipflow.celery.TaskOptions;
 
+import static io.clipflow.testsupport.TaskBuilder.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -252,8 +253,7 @@ class DeliveryIT extends IntegrationTestBase {
         String ghost = "ghost-" + UUID.randomUUID();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            CeleryMessage m =
-                    codec.newTask("clipflow.test.echo", List.of(i), Map.of(), "delivery-test", TaskOptions.none());
+            CeleryMessage m = aTask("clipflow.test.echo").withArgs(i).on("delivery-test").message();
             ids.add(m.taskId());
             redis.opsForList().leftPush(keys.processing(ghost), codec.encode(m));
         }
@@ -279,8 +279,7 @@ class DeliveryIT extends IntegrationTestBase {
     @Test
     void aNodeWhoseHeartbeatStopsHasItsUnackedWorkRunByAnotherNode() {
         String dead = "dead-" + UUID.randomUUID();
-        CeleryMessage m =
-                codec.newTask("clipflow.test.echo", List.of("orphan"), Map.of(), "delivery-test", TaskOptions.none());
+        CeleryMessage m = aTask("clipflow.test.echo").withArgs("orphan").on("delivery-test").message();
         redis.opsForList().leftPush(keys.processing(dead), codec.encode(m));
         redis.opsForSet().add(keys.nodes(), dead);
         assertThat(awaitState(m.taskId(), "SUCCESS").result().asText()).isEqualTo("orphan");
@@ -318,8 +317,7 @@ class DeliveryIT extends IntegrationTestBase {
 
     @Test
     void aRedeliveredCopyOfATaskThatAlreadySucceededIsAckedWithoutRunning() {
-        CeleryMessage m =
-                codec.newTask("clipflow.test.echo", List.of("once"), Map.of(), "delivery-test", TaskOptions.none());
+        CeleryMessage m = aTask("clipflow.test.echo").withArgs("once").on("delivery-test").message();
         queue.publish("delivery-test", 0, codec.encode(m));
         assertThat(awaitState(m.taskId(), "SUCCESS").result().asText()).isEqualTo("once");
         queue.publish("delivery-test", 0, codec.encode(m.withRedelivered(true)));
@@ -334,8 +332,7 @@ class DeliveryIT extends IntegrationTestBase {
     @Test
     void aNodeStartingUnderTheSameNameHandsBackWhatItHadTaken() {
         String self = "restarting-" + UUID.randomUUID();
-        CeleryMessage m = codec.newTask(
-                "clipflow.test.echo", List.of("recovered"), Map.of(), "delivery-test", TaskOptions.none());
+        CeleryMessage m = aTask("clipflow.test.echo").withArgs("recovered").on("delivery-test").message();
         redis.opsForList().leftPush(keys.processing(self), codec.encode(m));
         NodeLiveness restarted = new NodeLiveness(
                 queue,

@@ -1,9 +1,8 @@
 package io.clipflow.queue;
 
 import io.clipflow.celery.CeleryMessage;
-import io.clipflow.celery.CeleryMessageCodec;
-import io.clipflow.celery.TaskOptions;
 
+import static io.clipflow.testsupport.TaskBuilder.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clipflow.media.MediaException;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.Test;
 /** The rule a route's failure handler relies on to keep a video PROCESSING until its task's last attempt. */
 class TaskSupervisorTest {
 
-    final CeleryMessageCodec codec = new CeleryMessageCodec();
     final TaskPolicies policies = new TaskPolicies(Map.of(
             "t",
             new TaskSettings(
@@ -39,7 +37,7 @@ class TaskSupervisorTest {
     }
 
     CeleryMessage attempt(int retries) {
-        return codec.newTask("t", List.of(), Map.of(), "q", TaskOptions.none()).withRetries(retries);
+        return aTask("t").on("q").withRetries(retries).message();
     }
 
     @Test

@@ -1,13 +1,14 @@
 package io.clipflow.video;
 
+import static io.clipflow.testsupport.ClipflowAssertions.assertThatVideo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.clipflow.config.ClipflowProperties;
-import io.clipflow.config.RedisKeys;
 import io.clipflow.celery.TaskCall;
 import io.clipflow.celery.TaskOptions;
+import io.clipflow.config.ClipflowProperties;
+import io.clipflow.config.RedisKeys;
 import io.clipflow.security.Role;
 import io.clipflow.task.TaskState;
 import io.clipflow.task.TaskTracker;
@@ -117,8 +118,7 @@ abstract class VideoPipelineContract extends IntegrationTestBase {
         }
 
         Video row = videos.get(id);
-        assertThat(row.getStatus()).isEqualTo(VideoStatus.READY);
-        assertThat(row.getRenditions()).hasSize(3);
+        assertThatVideo(row).isReadyWith(3);
         assertThat(row.getVideoCodec()).isEqualTo("h264");
         assertThat(row.getAudioCodec()).isEqualTo("aac");
         assertThat(tasks.find(taskId).orElseThrow()).satisfies(task -> {
