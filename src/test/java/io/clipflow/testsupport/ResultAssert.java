@@ -2,6 +2,7 @@ package io.clipflow.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.clipflow.celery.CeleryResult;
 import io.clipflow.task.TaskState;
 import java.util.Comparator;
@@ -44,7 +45,9 @@ public final class ResultAssert extends AbstractAssert<ResultAssert, CeleryResul
     /** SUCCESS, and the result is {@code expected} as JSON (a record, map, list, string or number). */
     public ResultAssert succeededWith(Object expected) {
         succeeded();
-        JsonNode want = expected instanceof JsonNode node ? node : JSON.valueToTree(expected);
+        JsonNode want = expected == null
+                ? NullNode.getInstance()
+                : expected instanceof JsonNode node ? node : JSON.valueToTree(expected);
         JsonNode got = actual.result();
         if (!want.equals(NUMBERS_BY_VALUE, got)) {
             failWithMessage(
