@@ -1,10 +1,12 @@
 package io.clipflow.celery;
 
+import static io.clipflow.testsupport.TaskBuilder.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clipflow.testsupport.TaskBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,9 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -101,8 +101,10 @@ class CeleryMessageCodecTest {
 
     @Test
     void exposesArgumentsAsUnmodifiableJavaValues() throws IOException {
-        CeleryMessage message =
-                codec.newTask("t", List.of(List.of(1, "a"), Map.of("n", 2.5)), Map.of(), "celery", TaskOptions.none());
+        CeleryMessage message = aTask("t")
+                .withArgs(List.of(1, "a"), Map.of("n", 2.5))
+                .on("celery")
+                .build(codec);
         CeleryMessage decoded = codec.decode(codec.encode(message));
 
         assertThat(decoded.args()).containsExactly(List.of(1, "a"), Map.of("n", 2.5));
@@ -325,9 +327,11 @@ class CeleryMessageCodecTest {
 
     @Test
     void buildsTaskExactlyLikeCelerySendTask() {
-        TaskOptions options = TaskOptions.none().withTaskId("283fd5a9-6272-4ba6-bccf-2f6753c1da00");
-
-        CeleryMessage message = codec.newTask("videos.tasks.process_video", List.of(42), Map.of(), "video", options);
+        CeleryMessage message = aTask("videos.tasks.process_video")
+                .withArgs(42)
+                .on("video")
+                .withId("283fd5a9-6272-4ba6-bccf-2f6753c1da00")
+                .build(codec);
         String expected =
                 "{\"body\": \"W1s0Ml0sIHt9LCB7ImNhbGxiYWNrcyI6IG51bGwsICJlcnJiYWNrcyI6IG51bGwsICJjaGFpbiI6IG51bGwsICJjaG9yZCI6IG51bGx9XQ==\", "
                         + "\"content-encoding\": \"utf-8\", \"content-type\": \"application/json\", \"headers\": {\"lang\": \"py\", "
@@ -350,16 +354,16 @@ class CeleryMessageCodecTest {
 
     @Test
     void buildsEtaExpiresAndPriorityLikeCelery() throws IOException {
-        TaskOptions options = TaskOptions.none()
-                .withTaskId("17757313-32fe-4e44-8194-f0a9ffe5ec47")
+        CeleryMessage message = aTask("clipflow.noop")
+                .withArgs("x")
+                .withKwarg("k", 1)
+                .on("celery")
+                .withId("17757313-32fe-4e44-8194-f0a9ffe5ec47")
                 .withCountdown(Duration.ofSeconds(10))
                 .withExpires(OffsetDateTime.ofInstant(NOW.plusSeconds(3600), ZoneOffset.UTC))
                 .withPriority(6)
-                .withTimeLimits(900.0, 600.0);
-        Map<String, Object> kwargs = new LinkedHashMap<>();
-        kwargs.put("k", 1);
-
-        CeleryMessage message = codec.newTask("clipflow.noop", List.of("x"), kwargs, "celery", options);
+                .withTimeLimits(900.0, 600.0)
+                .build(codec);
         String celery = fixture(NOOP_ETA_EXPIRES);
 
         assertThat(codec.encode(message))
@@ -370,11 +374,11 @@ class CeleryMessageCodecTest {
 
     @Test
     void countdownWinsOverEtaAndRootIdDefaultsToTaskId() {
-        TaskOptions options = TaskOptions.none()
+        CeleryMessage message = aTask("t")
+                .on("celery")
                 .withEta(OffsetDateTime.parse("2030-01-01T00:00:00Z"))
-                .withCountdown(Duration.ofMinutes(5));
-
-        CeleryMessage message = codec.newTask("t", null, null, "celery", options);
+                .withCountdown(Duration.ofMinutes(5))
+                .build(codec);
 
         assertThat(message.eta()).isEqualTo(OffsetDateTime.ofInstant(NOW.plusSeconds(300), ZoneOffset.UTC));
         assertThat(message.rootId()).isEqualTo(message.taskId());
@@ -386,13 +390,13 @@ class CeleryMessageCodecTest {
 
     @Test
     void carriesWorkflowIdsAndClampsPastExpiryToZero() {
-        TaskOptions options = TaskOptions.none()
+        CeleryMessage message = aTask("t")
+                .on("celery")
                 .withParent("parent-1", "root-1")
-                .withGroup("group-1")
+                .inGroup("group-1")
                 .withExpires(OffsetDateTime.ofInstant(NOW.minusSeconds(5), ZoneOffset.UTC))
-                .withTimeLimits(null, 1.5);
-
-        CeleryMessage message = codec.newTask("t", List.of(), Map.of(), "celery", options);
+                .withTimeLimits(null, 1.5)
+                .build(codec);
 
         assertThat(message.parentId()).isEqualTo("parent-1");
         assertThat(message.rootId()).isEqualTo("root-1");
@@ -406,7 +410,7 @@ class CeleryMessageCodecTest {
     @Test
     void encodesNonAsciiArgumentsLikePython() {
         CeleryMessage message =
-                codec.newTask("t", List.of("café ☕", 1.0, true), Map.of(), "celery", TaskOptions.none());
+                aTask("t").withArgs("café ☕", 1.0, true).on("celery").build(codec);
 
         String body = decodeBody(message.envelope().get("body").textValue());
 
@@ -419,11 +423,9 @@ class CeleryMessageCodecTest {
 
     @Test
     void refusesArgumentsThatAreNotJson() {
-        List<Object> args = new ArrayList<>();
-        args.add(new Object());
+        TaskBuilder task = aTask("t").withArgs(new Object()).on("celery");
 
-        assertThatThrownBy(() -> codec.newTask("t", args, Map.of(), "celery", TaskOptions.none()))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> task.build(codec)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest

@@ -1,5 +1,6 @@
 package io.clipflow.celery;
 
+import static io.clipflow.testsupport.TaskBuilder.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -125,14 +126,13 @@ class CeleryResultCodecTest {
 
     @Test
     void takesRequestFieldsFromTheMessageThatRan() {
-        CeleryMessage message = new CeleryMessageCodec()
-                .newTask(
-                        "videos.tasks.process_video",
-                        List.of(42),
-                        Map.of(),
-                        "video",
-                        TaskOptions.none().withParent("parent", "root").withGroup("group"))
-                .withRetries(2);
+        CeleryMessage message = aTask("videos.tasks.process_video")
+                .withArgs(42)
+                .on("video")
+                .withParent("parent", "root")
+                .inGroup("group")
+                .withRetries(2)
+                .message();
 
         CeleryResult result = CeleryResult.success(message.taskId(), null).forRequest(message, "clipflow@vm");
 

@@ -1,11 +1,11 @@
 package io.clipflow.ops;
 
+import static io.clipflow.testsupport.TaskBuilder.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clipflow.celery.CeleryMessage;
 import io.clipflow.celery.CeleryMessageCodec;
-import io.clipflow.celery.TaskOptions;
 import io.clipflow.config.ClipflowProperties;
 import io.clipflow.config.RedisKeys;
 import io.clipflow.queue.DeadLetters;
@@ -58,7 +58,7 @@ class OpsApiIT extends IntegrationTestBase {
             publish(9);
         }
         for (int i = 0; i < 4; i++) {
-            CeleryMessage m = codec.newTask("clipflow.test.echo", List.of(i), Map.of(), QUEUE, TaskOptions.none());
+            CeleryMessage m = aTask("clipflow.test.echo").withArgs(i).on(QUEUE).message();
             redis.opsForZSet()
                     .add(
                             keys.delayed(),
@@ -66,7 +66,7 @@ class OpsApiIT extends IntegrationTestBase {
                             Instant.now().plusSeconds(3600).toEpochMilli());
         }
         for (int i = 0; i < 2; i++) {
-            CeleryMessage m = codec.newTask("clipflow.test.echo", List.of(i), Map.of(), QUEUE, TaskOptions.none());
+            CeleryMessage m = aTask("clipflow.test.echo").withArgs(i).on(QUEUE).message();
             deadLetters.deadLetter(properties.nodeName(), QUEUE, codec.encode(m), "test", 1, m.taskId(), m.taskName());
         }
         ApiClient admin = newUser(Role.ADMIN);
@@ -115,13 +115,10 @@ class OpsApiIT extends IntegrationTestBase {
     @Test
     void workersShowThisNodeWithRolesConcurrencyAndActiveTasks() {
         ApiClient admin = newUser(Role.ADMIN);
-        CeleryMessage slow = codec.newTask(
-                "clipflow.test.ffmpeg_sleep",
-                List.of(),
-                Map.of("seconds", 4, "marker", "ops-active"),
-                "delivery-test",
-                TaskOptions.none());
-        queue.publish("delivery-test", 0, codec.encode(slow));
+        CeleryMessage slow = aTask("clipflow.test.ffmpeg_sleep")
+                .withKwargs(Map.of("seconds", 4, "marker", "ops-active"))
+                .on("delivery-test")
+                .sentWith(queue);
         JsonNode[] me = new JsonNode[1];
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
             for (JsonNode w : admin.get("/api/ops/workers").json().path("workers")) {
@@ -165,9 +162,10 @@ class OpsApiIT extends IntegrationTestBase {
                 .json()
                 .path("task_id")
                 .asText();
-        CeleryMessage bad = codec.newTask(
-                "clipflow.test.fails_until", List.of(), Map.of("runs", 99), "delivery-test", TaskOptions.none());
-        queue.publish("delivery-test", 0, codec.encode(bad));
+        CeleryMessage bad = aTask("clipflow.test.fails_until")
+                .withKwarg("runs", 99)
+                .on("delivery-test")
+                .sentWith(queue);
         String ownedBad = admin.postJson(
                         "/api/tasks",
                         "{\"task\": \"clipflow.test.fails_until\", \"kwargs\": {\"runs\": 99}, \"queue\": \"delivery-test\"}")
@@ -225,13 +223,11 @@ class OpsApiIT extends IntegrationTestBase {
     }
 
     private void publish(int priority) {
-        CeleryMessage m = codec.newTask(
-                "clipflow.test.echo",
-                List.of(priority),
-                Map.of(),
-                QUEUE,
-                TaskOptions.none().withPriority(priority));
-        queue.publish(QUEUE, priority, codec.encode(m));
+        aTask("clipflow.test.echo")
+                .withArgs(priority)
+                .on(QUEUE)
+                .withPriority(priority)
+                .sentWith(queue);
     }
 
     private static JsonNode queueNamed(ApiClient admin, String name) {

@@ -1,12 +1,12 @@
 package io.clipflow.queue;
 
+import static io.clipflow.testsupport.TaskBuilder.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipflow.celery.CeleryMessage;
 import io.clipflow.celery.CeleryMessageCodec;
-import io.clipflow.celery.TaskOptions;
 import io.clipflow.config.RedisKeys;
 import io.clipflow.security.Role;
 import io.clipflow.security.TokenService;
@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.awaitility.Awaitility;
@@ -328,12 +327,12 @@ class CeleryInteropIT {
 
     @Test
     void kombuDecodesClipflowMessagesWithItsOwnTransportCode() throws Exception {
-        CeleryMessage message = codec.newTask(
-                "tasks.add",
-                List.of(2, 3),
-                Map.of("unit", "é"),
-                "kombu-check",
-                TaskOptions.none().withPriority(0));
+        CeleryMessage message = aTask("tasks.add")
+                .withArgs(2, 3)
+                .withKwarg("unit", "é")
+                .on("kombu-check")
+                .withPriority(0)
+                .message();
         queue.publish("kombu-check", 0, codec.encode(message));
         JsonNode out = python(
                 """

@@ -1,5 +1,6 @@
 package io.clipflow.queue;
 
+import static io.clipflow.testsupport.TaskBuilder.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -119,9 +120,9 @@ class CeleryQueueIT extends IntegrationTestBase {
     void takeTellsInTheSameRoundTripWhetherTheTaskIsRevokedOrAlreadySucceeded() {
         String q = "status-check";
         String node = "status-node";
-        CeleryMessage revoked = codec.newTask("clipflow.noop", List.of(1), Map.of(), q, TaskOptions.none());
-        CeleryMessage done = codec.newTask("clipflow.noop", List.of(2), Map.of(), q, TaskOptions.none());
-        CeleryMessage fresh = codec.newTask("clipflow.noop", List.of(3), Map.of(), q, TaskOptions.none());
+        CeleryMessage revoked = aTask("clipflow.noop").withArgs(1).on(q).message();
+        CeleryMessage done = aTask("clipflow.noop").withArgs(2).on(q).message();
+        CeleryMessage fresh = aTask("clipflow.noop").withArgs(3).on(q).message();
         queue.revoke(revoked.taskId(), java.time.Instant.now().plusSeconds(60));
         redis.opsForValue().set(keys.result(done.taskId()), "{\"status\": \"SUCCESS\", \"result\": 2}");
         for (CeleryMessage m : List.of(revoked, done, fresh)) {
@@ -149,8 +150,8 @@ class CeleryQueueIT extends IntegrationTestBase {
     void finishStoresTheResultAcksSendsTheEventAndTakesTheNextMessageInOneStep() {
         String q = "finish-check";
         String node = "finish-node";
-        CeleryMessage first = codec.newTask("clipflow.noop", List.of(1), Map.of(), q, TaskOptions.none());
-        CeleryMessage second = codec.newTask("clipflow.noop", List.of(2), Map.of(), q, TaskOptions.none());
+        CeleryMessage first = aTask("clipflow.noop").withArgs(1).on(q).message();
+        CeleryMessage second = aTask("clipflow.noop").withArgs(2).on(q).message();
         queue.publish(q, 0, codec.encode(first));
         queue.publish(q, 0, codec.encode(second));
         ReliableQueue.Taken taken = queue.take(q, node, Duration.ofMillis(100));
@@ -205,7 +206,7 @@ class CeleryQueueIT extends IntegrationTestBase {
     void aWorkerThreadsOwnConnectionResendsScriptsRedisForgotAndFindsAnEmptyQueueCalmly() {
         String q = "own-connection";
         String node = "own-connection-node";
-        CeleryMessage only = codec.newTask("clipflow.noop", List.of(1), Map.of(), q, TaskOptions.none());
+        CeleryMessage only = aTask("clipflow.noop").withArgs(1).on(q).message();
         queue.publish(q, 0, codec.encode(only));
         try (WorkerConnection waiter = queue.connection()) {
             ReliableQueue.Taken taken = queue.take(q, node, Duration.ofMillis(100), waiter);
@@ -268,7 +269,7 @@ class CeleryQueueIT extends IntegrationTestBase {
             sub.sync().psubscribe(keys.result("order-check-*"));
             int rounds = 30;
             for (int i = 0; i < rounds; i++) {
-                CeleryMessage m = codec.newTask("clipflow.noop", List.of(i), Map.of(), q, TaskOptions.none());
+                CeleryMessage m = aTask("clipflow.noop").withArgs(i).on(q).message();
                 queue.publish(q, 0, codec.encode(m));
                 ReliableQueue.Taken taken = queue.take(q, node, Duration.ofMillis(100), waiter);
                 // a progress event sent the way routes send them: without waiting, on the shared connection

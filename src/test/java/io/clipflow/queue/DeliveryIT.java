@@ -1,5 +1,6 @@
 package io.clipflow.queue;
 
+import static io.clipflow.testsupport.TaskBuilder.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -252,7 +253,7 @@ class DeliveryIT extends IntegrationTestBase {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             CeleryMessage m =
-                    codec.newTask("clipflow.test.echo", List.of(i), Map.of(), "delivery-test", TaskOptions.none());
+                    aTask("clipflow.test.echo").withArgs(i).on("delivery-test").message();
             ids.add(m.taskId());
             redis.opsForList().leftPush(keys.processing(ghost), codec.encode(m));
         }
@@ -278,8 +279,10 @@ class DeliveryIT extends IntegrationTestBase {
     @Test
     void aNodeWhoseHeartbeatStopsHasItsUnackedWorkRunByAnotherNode() {
         String dead = "dead-" + UUID.randomUUID();
-        CeleryMessage m =
-                codec.newTask("clipflow.test.echo", List.of("orphan"), Map.of(), "delivery-test", TaskOptions.none());
+        CeleryMessage m = aTask("clipflow.test.echo")
+                .withArgs("orphan")
+                .on("delivery-test")
+                .message();
         redis.opsForList().leftPush(keys.processing(dead), codec.encode(m));
         redis.opsForSet().add(keys.nodes(), dead);
         assertThat(awaitState(m.taskId(), "SUCCESS").result().asText()).isEqualTo("orphan");
@@ -318,7 +321,7 @@ class DeliveryIT extends IntegrationTestBase {
     @Test
     void aRedeliveredCopyOfATaskThatAlreadySucceededIsAckedWithoutRunning() {
         CeleryMessage m =
-                codec.newTask("clipflow.test.echo", List.of("once"), Map.of(), "delivery-test", TaskOptions.none());
+                aTask("clipflow.test.echo").withArgs("once").on("delivery-test").message();
         queue.publish("delivery-test", 0, codec.encode(m));
         assertThat(awaitState(m.taskId(), "SUCCESS").result().asText()).isEqualTo("once");
         queue.publish("delivery-test", 0, codec.encode(m.withRedelivered(true)));
@@ -333,8 +336,10 @@ class DeliveryIT extends IntegrationTestBase {
     @Test
     void aNodeStartingUnderTheSameNameHandsBackWhatItHadTaken() {
         String self = "restarting-" + UUID.randomUUID();
-        CeleryMessage m = codec.newTask(
-                "clipflow.test.echo", List.of("recovered"), Map.of(), "delivery-test", TaskOptions.none());
+        CeleryMessage m = aTask("clipflow.test.echo")
+                .withArgs("recovered")
+                .on("delivery-test")
+                .message();
         redis.opsForList().leftPush(keys.processing(self), codec.encode(m));
         NodeLiveness restarted = new NodeLiveness(
                 queue,

@@ -1,10 +1,10 @@
 package io.clipflow.queue;
 
+import static io.clipflow.testsupport.TaskBuilder.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clipflow.celery.CeleryMessage;
 import io.clipflow.celery.CeleryMessageCodec;
-import io.clipflow.celery.TaskOptions;
 import io.clipflow.testsupport.AppNode;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -77,7 +76,7 @@ class RedisRestartIT {
         RedisClient client = RedisClient.create("redis://127.0.0.1:" + port + "/0");
         try (StatefulRedisConnection<String, String> redis = client.connect()) {
             CeleryMessage message =
-                    codec.newTask("clipflow.noop", List.of(value), Map.of(), "celery", TaskOptions.none());
+                    aTask("clipflow.noop").withArgs(value).on("celery").message();
             redis.sync().lpush("celery", codec.encode(message));
             String key = "celery-task-meta-" + message.taskId();
             Awaitility.await()

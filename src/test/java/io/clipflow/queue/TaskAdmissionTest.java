@@ -1,17 +1,18 @@
 package io.clipflow.queue;
 
+import static io.clipflow.testsupport.TaskBuilder.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clipflow.celery.CeleryMessage;
 import io.clipflow.celery.CeleryMessageCodec;
 import io.clipflow.celery.TaskOptions;
+import io.clipflow.testsupport.TaskBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +33,14 @@ class TaskAdmissionTest {
     }
 
     private CeleryMessage task(TaskOptions options) {
-        return codec.newTask("clipflow.noop", List.of(1), Map.of(), "celery", options);
+        TaskBuilder task = aTask("clipflow.noop").withArgs(1);
+        if (options.eta() != null) {
+            task = task.withEta(options.eta());
+        }
+        if (options.expires() != null) {
+            task = task.withExpires(options.expires());
+        }
+        return task.message();
     }
 
     @Test

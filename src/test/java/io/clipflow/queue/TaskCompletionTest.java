@@ -1,10 +1,10 @@
 package io.clipflow.queue;
 
+import static io.clipflow.testsupport.TaskBuilder.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clipflow.celery.CeleryMessage;
 import io.clipflow.celery.CeleryMessageCodec;
-import io.clipflow.celery.TaskOptions;
 import io.clipflow.notify.EventPublisher;
 import io.clipflow.task.ResultBackend;
 import io.clipflow.task.ResultProperties;
@@ -67,10 +67,7 @@ class TaskCompletionTest {
     }
 
     private Attempt attempt(String task, int retries, boolean events) {
-        CeleryMessage m = codec.newTask(task, List.of(1), Map.of(), "celery", TaskOptions.none());
-        for (int i = 0; i < retries; i++) {
-            m = m.withRetries(m.retries() + 1);
-        }
+        CeleryMessage m = aTask(task).withArgs(1).withRetries(retries).message();
         Attempt a = completion.begin("celery", new Admission.Run(codec.encode(m), m), events, null);
         effects.clear();
         return a;
@@ -177,7 +174,7 @@ class TaskCompletionTest {
 
     @Test
     void refusalsRecordAndMoveTheMessageAsTheirReasonSays() {
-        CeleryMessage m = codec.newTask("t.ok", List.of(), Map.of(), "celery", TaskOptions.none());
+        CeleryMessage m = aTask("t.ok").message();
         String raw = codec.encode(m);
         completion.refused("celery", new Admission.Undecodable("junk", "not JSON"));
         completion.refused("celery", new Admission.NotRegistered(raw, m, "unknown task t.ok"));

@@ -1,10 +1,9 @@
 package io.clipflow.queue;
 
+import static io.clipflow.testsupport.TaskBuilder.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clipflow.celery.CeleryMessage;
-import io.clipflow.celery.CeleryMessageCodec;
-import io.clipflow.celery.TaskOptions;
 import io.clipflow.media.MediaException;
 import io.clipflow.media.NotAVideoException;
 import io.clipflow.media.RunningProcesses;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.Test;
 /** The rule a route's failure handler relies on to keep a video PROCESSING until its task's last attempt. */
 class TaskSupervisorTest {
 
-    final CeleryMessageCodec codec = new CeleryMessageCodec();
     final TaskPolicies policies = new TaskPolicies(Map.of(
             "t",
             new TaskSettings(
@@ -38,7 +36,7 @@ class TaskSupervisorTest {
     }
 
     CeleryMessage attempt(int retries) {
-        return codec.newTask("t", List.of(), Map.of(), "q", TaskOptions.none()).withRetries(retries);
+        return aTask("t").on("q").withRetries(retries).message();
     }
 
     @Test

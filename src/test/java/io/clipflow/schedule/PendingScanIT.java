@@ -1,11 +1,11 @@
 package io.clipflow.schedule;
 
+import static io.clipflow.testsupport.TaskBuilder.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clipflow.celery.CeleryMessage;
 import io.clipflow.celery.CeleryMessageCodec;
-import io.clipflow.celery.TaskOptions;
 import io.clipflow.config.ClipflowProperties;
 import io.clipflow.config.RedisKeys;
 import io.clipflow.queue.NodeRegistry;
@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -220,7 +219,7 @@ class PendingScanIT extends IntegrationTestBase {
     }
 
     private CeleryMessage message(String queueName) {
-        return codec.newTask("clipflow.test.echo", List.of(1), Map.of(), queueName, TaskOptions.none());
+        return aTask("clipflow.test.echo").withArgs(1).on(queueName).message();
     }
 
     private String taskOf(long id) {

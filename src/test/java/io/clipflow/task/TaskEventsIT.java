@@ -1,5 +1,7 @@
 package io.clipflow.task;
 
+import static io.clipflow.task.TaskState.FAILURE;
+import static io.clipflow.task.TaskState.SUCCESS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,7 +12,6 @@ import io.clipflow.testsupport.IntegrationTestBase;
 import io.clipflow.testsupport.SseClient;
 import java.time.Duration;
 import java.util.List;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -25,9 +26,6 @@ class TaskEventsIT extends IntegrationTestBase {
 
     @Autowired
     RedisKeys keys;
-
-    @Autowired
-    TaskTracker tracker;
 
     private String sse(String topic) {
         return "http://127.0.0.1:" + port + "/api/events?topic=" + topic;
@@ -118,9 +116,7 @@ class TaskEventsIT extends IntegrationTestBase {
                     .isNotEmpty()
                     .allMatch(id -> id.matches("\\d{13}-\\d{1,3}"));
         }
-        Awaitility.await().atMost(WAIT).until(() -> tracker.result(taskId)
-                .filter(r -> "FAILURE".equals(r.status()))
-                .isPresent());
+        awaitResult(taskId, FAILURE, WAIT);
         try (SseClient late = SseClient.open(sse("task." + taskId), admin.token(), null)) {
             JsonNode state =
                     late.await(e -> e.data().path("snapshot").asBoolean(), WAIT).data();
@@ -137,9 +133,7 @@ class TaskEventsIT extends IntegrationTestBase {
                 .json()
                 .path("task_id")
                 .asText();
-        Awaitility.await().atMost(WAIT).until(() -> tracker.result(taskId)
-                .filter(r -> "SUCCESS".equals(r.status()))
-                .isPresent());
+        awaitResult(taskId, SUCCESS, WAIT);
 
         assertThat(redis.hasKey(keys.history("task." + taskId))).isFalse();
         assertThat(redis.hasKey(keys.history("user." + alice.userId()))).isTrue();

@@ -1,5 +1,7 @@
 package io.clipflow.task;
 
+import static io.clipflow.task.TaskState.FAILURE;
+import static io.clipflow.task.TaskState.SUCCESS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clipflow.celery.TaskCall;
@@ -13,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.ProducerTemplate;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -44,24 +45,18 @@ class TaskHistoryIT extends IntegrationTestBase {
                 "celery:delivery-test", new TaskCall(null, task, List.of(), kwargs, TaskOptions.none()), String.class);
     }
 
-    private void awaitResult(String taskId, String status) {
-        Awaitility.await().atMost(WAIT).until(() -> tracker.result(taskId)
-                .filter(r -> status.equals(r.status()))
-                .isPresent());
-    }
-
     @Test
     void byDefaultAnAnonymousSuccessLivesOnlyInTheResultBackendWhileFailuresAndOwnedTasksGetARow() {
         String anonymous = send("clipflow.test.flaky", Map.of("fail_times", 0));
-        awaitResult(anonymous, "SUCCESS");
+        awaitResult(anonymous, SUCCESS, WAIT);
         String failed = send("clipflow.test.fails_until", Map.of("runs", 100));
-        awaitResult(failed, "FAILURE");
+        awaitResult(failed, FAILURE, WAIT);
         ApiClient alice = newUser(Role.USER);
         String owned = alice.postJson("/api/tasks", "{\"task\": \"clipflow.noop\", \"args\": [1]}")
                 .json()
                 .path("task_id")
                 .asText();
-        awaitResult(owned, "SUCCESS");
+        awaitResult(owned, SUCCESS, WAIT);
 
         assertThat(tracker.find(failed).orElseThrow()).satisfies(row -> {
             assertThat(row.getState()).isEqualTo(TaskState.FAILURE);

@@ -1,14 +1,19 @@
 package io.clipflow.testsupport;
 
+import io.clipflow.celery.CeleryResult;
+import io.clipflow.config.RedisKeys;
 import io.clipflow.security.Role;
 import io.clipflow.security.TokenService;
+import io.clipflow.task.TaskState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -27,6 +32,12 @@ public abstract class IntegrationTestBase {
     @Autowired
     protected TokenService tokens;
 
+    @Autowired
+    private StringRedisTemplate resultRedis;
+
+    @Autowired
+    private RedisKeys resultKeys;
+
     @DynamicPropertySource
     static void isolate(DynamicPropertyRegistry registry) throws IOException {
         String run = UUID.randomUUID().toString().substring(0, 8);
@@ -43,6 +54,15 @@ public abstract class IntegrationTestBase {
         var user = tokens.createUser(name, role);
         return new ApiClient(
                 "http://127.0.0.1:" + port, tokens.issue(user.id(), "test").token(), user.id());
+    }
+
+    /** This app's stored result of {@code taskId} once it is in {@code state}; {@link TaskResults#DEFAULT_WAIT}. */
+    protected CeleryResult awaitResult(String taskId, TaskState state) {
+        return TaskResults.in(resultRedis, resultKeys).awaitResult(taskId, state);
+    }
+
+    protected CeleryResult awaitResult(String taskId, TaskState state, Duration timeout) {
+        return TaskResults.in(resultRedis, resultKeys).awaitResult(taskId, state, timeout);
     }
 
     protected ApiClient anonymous() {

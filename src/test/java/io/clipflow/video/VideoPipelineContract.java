@@ -1,5 +1,6 @@
 package io.clipflow.video;
 
+import static io.clipflow.testsupport.ClipflowAssertions.assertThatVideo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -117,8 +118,7 @@ abstract class VideoPipelineContract extends IntegrationTestBase {
         }
 
         Video row = videos.get(id);
-        assertThat(row.getStatus()).isEqualTo(VideoStatus.READY);
-        assertThat(row.getRenditions()).hasSize(3);
+        assertThatVideo(row).isReadyWith(3);
         assertThat(row.getVideoCodec()).isEqualTo("h264");
         assertThat(row.getAudioCodec()).isEqualTo("aac");
         assertThat(tasks.find(taskId).orElseThrow()).satisfies(task -> {
