@@ -17,6 +17,8 @@ class WorkerConfig {
             ReliableQueue queue,
             TaskBookkeeping bookkeeping,
             TaskLifecycleEvents events,
+            CeleryEventDispatcher celeryEvents,
+            CeleryWorkerState celery,
             FollowUps followUps,
             RetryPolicy retry,
             CeleryMessageCodec codec,
@@ -28,12 +30,13 @@ class WorkerConfig {
                 new RedisDelivery(queue, properties.nodeName()),
                 bookkeeping,
                 events,
+                celeryEvents,
                 followUps,
                 retry,
                 codec,
                 metrics,
                 starts,
                 clock,
-                properties.nodeName());
+                celery.hostname());
     }
 }
