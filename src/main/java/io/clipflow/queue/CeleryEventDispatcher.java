@@ -334,7 +334,8 @@ public class CeleryEventDispatcher implements WorkerEvents, SmartLifecycle {
     }
 
     private static double now() {
-        return System.currentTimeMillis() / 1000.0;
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() + now.getNano() / 1e9;
     }
 
     private static int utcoffset() {
