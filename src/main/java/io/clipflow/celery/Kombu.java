@@ -46,6 +46,25 @@ public final class Kombu {
         return queue + SEPARATOR + "" + SEPARATOR + queue;
     }
 
+    /**
+     * The pub/sub channel kombu's Redis transport uses for a fanout exchange: {@code /<db>.<exchange>}, and
+     * {@code /<db>.<exchange>/<routing key>} when there is a routing key ({@code fanout_prefix} and
+     * {@code fanout_patterns}, both on since kombu 4). Remote control ({@code celery.pidbox}) and events
+     * ({@code celeryev}, fanout on Redis) travel on these; the global key prefix goes in front of it.
+     */
+    public static String fanoutChannel(int database, String exchange, String routingKey) {
+        String channel = "/" + database + "." + exchange;
+        return routingKey == null || routingKey.isEmpty() ? channel : channel + "/" + routingKey;
+    }
+
+    /**
+     * The member of {@code _kombu.binding.<exchange>} kombu writes when it binds {@code queue} with
+     * {@code routingKey}: routing key, empty pattern, queue.
+     */
+    public static String bindingMember(String routingKey, String queue) {
+        return (routingKey == null ? "" : routingKey) + SEPARATOR + "" + SEPARATOR + queue;
+    }
+
     /** The queue a kombu list name belongs to: the name up to a priority suffix. */
     public static String queueOfList(String list) {
         int sep = list.indexOf(SEPARATOR);

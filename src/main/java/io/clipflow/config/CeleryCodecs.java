@@ -2,6 +2,7 @@ package io.clipflow.config;
 
 import io.clipflow.celery.CeleryMessageCodec;
 import io.clipflow.celery.CeleryResultCodec;
+import io.clipflow.celery.PidboxCodec;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -12,6 +13,11 @@ public class CeleryCodecs {
     @Bean("celeryCodec")
     CeleryMessageCodec celeryCodec() {
         return new CeleryMessageCodec();
+    }
+
+    @Bean("pidboxCodec")
+    PidboxCodec pidboxCodec() {
+        return new PidboxCodec();
     }
 
     @Bean("celeryResultCodec")

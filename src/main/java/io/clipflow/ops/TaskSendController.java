@@ -6,6 +6,7 @@ import io.clipflow.celery.CeleryMessage;
 import io.clipflow.celery.CeleryMessageCodec;
 import io.clipflow.celery.TaskOptions;
 import io.clipflow.config.RedisKeys;
+import io.clipflow.queue.CeleryEventDispatcher;
 import io.clipflow.queue.ReliableQueue;
 import io.clipflow.queue.TaskRegistry;
 import io.clipflow.security.ClipflowUser;
@@ -49,6 +50,7 @@ class TaskSendController {
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
     private final ObjectMapper json;
+    private final CeleryEventDispatcher events;
 
     TaskSendController(
             TaskRegistry registry,
@@ -57,7 +59,9 @@ class TaskSendController {
             TaskTracker tracker,
             StringRedisTemplate redis,
             RedisKeys keys,
-            ObjectMapper json) {
+            ObjectMapper json,
+            CeleryEventDispatcher events) {
+        this.events = events;
         this.registry = registry;
         this.codec = codec;
         this.queue = queue;
@@ -181,6 +185,7 @@ class TaskSendController {
                 .withHeader(CeleryMessage.OWNER_HEADER, user.id());
         tracker.queued(message.taskId(), message.taskName(), target, user.id(), null);
         queue.publish(target, message.priority(), codec.encode(message));
+        events.sent(message);
         return message;
     }
 

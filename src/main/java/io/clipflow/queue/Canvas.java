@@ -30,8 +30,15 @@ class Canvas implements FollowUps {
     private final ReliableQueue queue;
     private final TaskRegistry registry;
     private final ObjectMapper json;
+    private final CeleryEventDispatcher events;
 
-    Canvas(CeleryMessageCodec codec, ReliableQueue queue, TaskRegistry registry, ObjectMapper json) {
+    Canvas(
+            CeleryMessageCodec codec,
+            ReliableQueue queue,
+            TaskRegistry registry,
+            ObjectMapper json,
+            CeleryEventDispatcher events) {
+        this.events = events;
         this.codec = codec;
         this.queue = queue;
         this.registry = registry;
@@ -103,5 +110,6 @@ class Canvas implements FollowUps {
         }
         CeleryMessage next = codec.newTask(task, args, kwargs, target, opts, chainRest);
         queue.publish(target, next.priority(), codec.encode(next));
+        events.sent(next);
     }
 }

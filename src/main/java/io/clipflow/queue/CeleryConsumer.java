@@ -4,7 +4,9 @@ import io.clipflow.celery.CeleryMessage;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
@@ -14,9 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Worker threads for one Celery queue. Each thread takes one message at a time (no prefetch), so a free thread is the
  * only thing that pulls work off Redis; {@link CeleryNode} decides and ends each message (see docs/architecture.md),
- * and this class runs the route for the ones that run.
+ * and this class runs the route for the ones that run. Remote control may add threads or retire some
+ * ({@code pool_grow}, {@code pool_shrink}); a retiring thread finishes its task first.
  */
-class CeleryConsumer extends DefaultConsumer {
+class CeleryConsumer extends DefaultConsumer implements CeleryNode.Pool {
 
     private static final Logger log = LoggerFactory.getLogger(CeleryConsumer.class);
     private static final Duration REDIS_DOWN_BACKOFF = Duration.ofSeconds(1);
@@ -26,6 +29,10 @@ class CeleryConsumer extends DefaultConsumer {
     private final String queueName;
     private final Set<String> taskNames;
     private ExecutorService workers;
+    /** Worker threads wanted now. */
+    private final AtomicInteger size = new AtomicInteger();
+    /** Threads asked to retire that have not yet. */
+    private final AtomicInteger retiring = new AtomicInteger();
 
     CeleryConsumer(CeleryEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -38,7 +45,7 @@ class CeleryConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        if (!node.roles().consumes(queueName)) {
+        if (!node.consumes(queueName)) {
             // one switch for every consumer route, including ones an operator adds in YAML
             log.info(
                     "celery:{} not consumed here: {}",
@@ -47,7 +54,8 @@ class CeleryConsumer extends DefaultConsumer {
             return;
         }
         int n = endpoint.threads();
-        node.consuming(queueName, n);
+        size.set(n);
+        retiring.set(0);
         workers = getEndpoint()
                 .getCamelContext()
                 .getExecutorServiceManager()
@@ -55,6 +63,45 @@ class CeleryConsumer extends DefaultConsumer {
         for (int i = 0; i < n; i++) {
             workers.submit(this::work);
         }
+        node.consuming(queueName, this);
+    }
+
+    @Override
+    public int size() {
+        return size.get();
+    }
+
+    @Override
+    public synchronized void resize(int delta) {
+        if (workers == null || delta == 0) {
+            return;
+        }
+        int target = size.addAndGet(delta);
+        if (workers instanceof ThreadPoolExecutor pool) {
+            if (delta > 0) {
+                pool.setMaximumPoolSize(Math.max(pool.getMaximumPoolSize(), target));
+                pool.setCorePoolSize(target);
+            } else {
+                // a thread over the size ends once idle, which a retired loop leaves it
+                pool.setCorePoolSize(target);
+                pool.setMaximumPoolSize(target);
+            }
+        }
+        if (delta > 0) {
+            int cancelled = Math.min(delta, retiring.get());
+            retiring.addAndGet(-cancelled);
+            for (int i = cancelled; i < delta; i++) {
+                workers.submit(this::work);
+            }
+        } else {
+            retiring.addAndGet(-delta);
+        }
+        log.info("celery:{} now runs {} worker thread(s)", queueName, target);
+    }
+
+    /** Whether the calling loop should end now: it takes one of the pending retirements. */
+    private boolean retires() {
+        return retiring.getAndUpdate(n -> n > 0 ? n - 1 : n) > 0;
     }
 
     @Override
@@ -85,7 +132,7 @@ class CeleryConsumer extends DefaultConsumer {
             // the message the last task's finish took along: it is in our processing list, so it runs even when
             // this consumer is stopping
             ReliableQueue.Taken next = null;
-            while (next != null || takesMore()) {
+            while (next != null || (isRunAllowed() && !isSuspendingOrSuspended() && !retires())) {
                 ReliableQueue.Taken taken = next;
                 next = null;
                 if (taken == null) {
@@ -122,9 +169,12 @@ class CeleryConsumer extends DefaultConsumer {
         }
     }
 
-    /** Whether a finishing task may take the next message along: not while this consumer is stopping. */
+    /**
+     * Whether a finishing task may take the next message along: not while this consumer is stopping or a thread is
+     * to retire.
+     */
     private boolean takesMore() {
-        return isRunAllowed() && !isSuspendingOrSuspended();
+        return isRunAllowed() && !isSuspendingOrSuspended() && retiring.get() == 0;
     }
 
     /** The route's part of one run: an exchange with the message as its body and the task's variables. */

@@ -6,7 +6,9 @@ import io.clipflow.celery.TaskCall;
 import io.clipflow.config.ClipflowProperties;
 import io.clipflow.config.Roles;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
@@ -33,6 +35,14 @@ class CeleryNode {
      */
     record Outcome(Object body, Throwable failure, boolean storeResult) {}
 
+    /** A consumer's worker threads, which remote control may resize ({@code pool_grow}, {@code pool_shrink}). */
+    interface Pool {
+        int size();
+
+        /** Adds (positive) or retires (negative) threads; a retiring thread finishes its task first. */
+        void resize(int delta);
+    }
+
     private final ReliableQueue queue;
     private final CeleryMessageCodec codec;
     private final TaskAdmission admission;
@@ -41,7 +51,12 @@ class CeleryNode {
     private final Roles roles;
     private final QueueProperties queues;
     private final DeliveryProperties delivery;
+    private final CeleryEventDispatcher events;
+    private final TaskRateLimits rateLimits;
     private final String node;
+    private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+    /** Queues remote control asked this node to consume beyond what its roles say ({@code add_consumer}). */
+    private final Set<String> added = ConcurrentHashMap.newKeySet();
 
     CeleryNode(
             ReliableQueue queue,
@@ -52,6 +67,8 @@ class CeleryNode {
             Roles roles,
             QueueProperties queues,
             DeliveryProperties delivery,
+            CeleryEventDispatcher events,
+            TaskRateLimits rateLimits,
             ClipflowProperties properties) {
         this.queue = queue;
         this.codec = codec;
@@ -61,6 +78,8 @@ class CeleryNode {
         this.roles = roles;
         this.queues = queues;
         this.delivery = delivery;
+        this.events = events;
+        this.rateLimits = rateLimits;
         this.node = properties.nodeName();
     }
 
@@ -68,6 +87,7 @@ class CeleryNode {
     String send(TaskCall call, String queueName) {
         CeleryMessage message = codec.newTask(call, queueName);
         queue.publish(queueName, message.priority(), codec.encode(message));
+        events.sent(message);
         return message.taskId();
     }
 
@@ -97,12 +117,46 @@ class CeleryNode {
         return queue.take(queueName, node, poll, connection);
     }
 
-    void consuming(String queueName, int threads) {
-        supervisor.consuming(queueName, threads);
+    /** Whether this node consumes {@code queueName}: its roles say so, or remote control added it. */
+    boolean consumes(String queueName) {
+        return roles.consumes(queueName) || (roles.isWorker() && added.contains(queueName));
+    }
+
+    /** {@code add_consumer}: consume the queue even if {@code clipflow.worker.queues} leaves it out. */
+    void addedRemotely(String queueName) {
+        added.add(queueName);
+    }
+
+    /** {@code cancel_consumer}: back to what the roles say. */
+    void cancelledRemotely(String queueName) {
+        added.remove(queueName);
+    }
+
+    void consuming(String queueName, Pool pool) {
+        pools.put(queueName, pool);
+        supervisor.consuming(queueName, pool.size());
     }
 
     void stoppedConsuming(String queueName) {
+        pools.remove(queueName);
         supervisor.stoppedConsuming(queueName);
+    }
+
+    /** Whether a consumer of {@code queueName} runs here now. */
+    boolean isConsuming(String queueName) {
+        return pools.containsKey(queueName);
+    }
+
+    /** Resizes the worker threads of {@code queueName}'s consumer, never below one; false when none runs here. */
+    boolean resize(String queueName, int delta) {
+        Pool pool = pools.get(queueName);
+        if (pool == null) {
+            return false;
+        }
+        int target = Math.max(1, pool.size() + delta);
+        pool.resize(target - pool.size());
+        supervisor.consuming(queueName, pool.size());
+        return true;
     }
 
     /** Stops every running task's processes for a shutdown: their messages go back to their queues. */
@@ -134,6 +188,8 @@ class CeleryNode {
         // every log line of the task's work names it; the video routes add video_id
         MDC.put("task_id", message.taskId());
         try {
+            completion.received(run);
+            rateLimits.await(message.taskName(), takesMore);
             Attempt attempt = completion.begin(queueName, run, events, connection);
             try {
                 TaskSupervisor.Running running = supervisor.begin(message);

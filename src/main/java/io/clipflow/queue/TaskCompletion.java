@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Every way a taken message can end on this node, one method each, with all of its effects in one place and in the
  * order the delivery guarantees need: the result is stored before the message leaves the processing list. The
- * bookkeeping (results, history), the live events, the queue and the meters are its four kinds of effect.
+ * bookkeeping (results, history), the live events, the queue and the meters are its four kinds of effect; Celery's
+ * monitoring events ({@link WorkerEvents}) follow each ending's effects.
  */
 class TaskCompletion {
 
@@ -23,6 +24,7 @@ class TaskCompletion {
     private final Delivery delivery;
     private final TaskBookkeeping bookkeeping;
     private final TaskLifecycleEvents events;
+    private final WorkerEvents celery;
     private final FollowUps followUps;
     private final RetryPolicy retry;
     private final CeleryMessageCodec codec;
@@ -35,23 +37,25 @@ class TaskCompletion {
             Delivery delivery,
             TaskBookkeeping bookkeeping,
             TaskLifecycleEvents events,
+            WorkerEvents celery,
             FollowUps followUps,
             RetryPolicy retry,
             CeleryMessageCodec codec,
             TaskMetrics metrics,
             StartNotices starts,
             Clock clock,
-            String nodeName) {
+            String worker) {
         this.delivery = delivery;
         this.bookkeeping = bookkeeping;
         this.events = events;
+        this.celery = celery;
         this.followUps = followUps;
         this.retry = retry;
         this.codec = codec;
         this.metrics = metrics;
         this.starts = starts;
         this.clock = clock;
-        this.worker = "celery@" + nodeName;
+        this.worker = worker;
     }
 
     /** Carries out an admission that does not run the task. */
@@ -83,15 +87,19 @@ class TaskCompletion {
         bookkeeping.failed(message, "NotRegistered", n.reason(), worker);
         delivery.deadLetter(queue, n.raw(), n.reason(), message.retries(), message.taskId(), message.taskName());
         metrics.deadLettered(message.taskName(), queue);
+        // as Celery's worker reports a task it does not know
+        celery.failed(message, "NotRegistered", new TaskFailure("NotRegistered", message.taskName()));
     }
 
     void revokedBeforeRunning(Admission.Revoked r) {
         bookkeeping.revoked(r.message(), r.why(), worker);
         delivery.ack(r.raw());
+        celery.revoked(r.message(), false, "expired".equals(r.why()));
     }
 
     void delayed(String queue, Admission.Delayed d) {
         delivery.delay(d.raw(), delivery.listKey(queue, d.message().priority()), d.due(), d.raw());
+        celery.received(d.message());
     }
 
     void alreadySucceeded(String queue, Admission.AlreadySucceeded s) {
@@ -102,10 +110,16 @@ class TaskCompletion {
         delivery.ack(s.raw());
     }
 
+    /** The task is admitted to run: received, before it waits for a rate limit's turn. */
+    void received(Admission.Run run) {
+        celery.received(run.message());
+    }
+
     /** The task starts: STARTED in the history now, and as a result and event once it has run long enough. */
     Attempt begin(String queue, Admission.Run run, boolean withEvents, WorkerConnection connection) {
         CeleryMessage message = run.message();
         bookkeeping.started(message, worker);
+        celery.started(message);
         var startedEvent = withEvents ? events.started(message) : null;
         // a task done sooner than clipflow.results.started-after withholds it (StartNotices)
         StartNotices.Notice notice =
@@ -158,6 +172,7 @@ class TaskCompletion {
         if (!storeResult) {
             a.notice().flush();
             delivery.ack(a.raw());
+            celery.succeeded(message, body, runtime);
             return null;
         }
         if (followUps.continues(message)) {
@@ -171,6 +186,7 @@ class TaskCompletion {
             if (a.events()) {
                 events.publishDone(message, body, a.startedAt());
             }
+            celery.succeeded(message, body, runtime);
             return null;
         }
         // result, ack, events and the next message in one round trip
@@ -189,6 +205,7 @@ class TaskCompletion {
             // never drop the message taken along: it would wait in our processing list until a restart
             log.warn("celery:{} task {} history not recorded: {}", a.queue(), message.taskId(), e.toString());
         }
+        celery.succeeded(message, body, runtime);
         return next;
     }
 
@@ -197,6 +214,7 @@ class TaskCompletion {
         String list = delivery.listKey(a.queue(), message.priority());
         delivery.handBack(a.raw(), list, codec.encode(message.withRedelivered(true)));
         metrics.ended(message.taskName(), a.queue(), "handed_back", runtime);
+        celery.rejected(message, true);
         log.info("celery:{} handed task {} back to its queue for another node", a.queue(), message.taskId());
     }
 
@@ -207,6 +225,7 @@ class TaskCompletion {
         }
         delivery.ack(a.raw());
         metrics.ended(a.message().taskName(), a.queue(), "revoked", runtime);
+        celery.revoked(a.message(), true, false);
     }
 
     void retried(Attempt a, Throwable failure, Duration runtime) {
@@ -225,6 +244,7 @@ class TaskCompletion {
         metrics.ended(task, a.queue(), "retry", runtime);
         metrics.retried(task, a.queue());
         delivery.delay(a.raw(), delivery.listKey(a.queue(), message.priority()), due, codec.encode(again));
+        celery.retried(message, type, failure);
         log.info(
                 "celery:{} task {} failed ({}); retry {}/{} at {}",
                 a.queue(),
@@ -252,6 +272,7 @@ class TaskCompletion {
         delivery.deadLetter(a.queue(), a.raw(), why, message.retries() + 1, message.taskId(), task);
         metrics.ended(task, a.queue(), "failure", runtime);
         metrics.deadLettered(task, a.queue());
+        celery.failed(message, type, failure);
     }
 
     private static String excType(Throwable failure) {

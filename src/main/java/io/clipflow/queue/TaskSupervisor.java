@@ -59,12 +59,20 @@ public class TaskSupervisor implements DisposableBean {
         public StopReason stopReason() {
             return stop;
         }
+
+        java.time.Instant started() {
+            return started;
+        }
     }
+
+    /** Time limits set at run time for a task name ({@code celery control time_limit}); either may be null: none. */
+    private record Limits(Duration soft, Duration hard) {}
 
     private final RunningProcesses processes;
     private final RetryPolicy retry;
     private final TaskPolicies policies;
     private final Map<String, Running> byTask = new ConcurrentHashMap<>();
+    private final Map<String, Limits> limitsByTask = new ConcurrentHashMap<>();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "task-watchdog");
         t.setDaemon(true);
@@ -80,8 +88,9 @@ public class TaskSupervisor implements DisposableBean {
     /** Registers the task the calling thread is about to run and arms its time limits. */
     Running begin(CeleryMessage message) {
         TaskSettings settings = policies.forTask(message.taskName());
-        Duration soft = limit(message.timeLimitSoft(), settings.softTimeLimit());
-        Duration hard = limit(message.timeLimitHard(), settings.timeLimit());
+        Limits set = limitsByTask.get(message.taskName());
+        Duration soft = limit(message.timeLimitSoft(), set != null ? set.soft() : settings.softTimeLimit());
+        Duration hard = limit(message.timeLimitHard(), set != null ? set.hard() : settings.timeLimit());
         Running running = new Running(message, processes.open(), soft, hard);
         byTask.put(message.taskId(), running);
         if (soft != null) {
@@ -108,12 +117,30 @@ public class TaskSupervisor implements DisposableBean {
 
     /** Revoke with terminate: stops the task if it runs on this node. */
     public boolean terminate(String taskId) {
+        return terminate(taskId, false);
+    }
+
+    /** Revoke with terminate, its FFmpeg process tree getting SIGKILL when {@code kill}, else SIGTERM. */
+    boolean terminate(String taskId, boolean kill) {
         Running running = byTask.get(taskId);
         if (running == null) {
             return false;
         }
-        stop(running, StopReason.REVOKED);
+        stop(running, StopReason.REVOKED, kill);
         return true;
+    }
+
+    /**
+     * Replaces the configured time limits of {@code task} on this node until it stops (a message's own
+     * {@code timelimit} still wins); a null limit is none. For tasks that start from now on.
+     */
+    void timeLimits(String task, Duration soft, Duration hard) {
+        limitsByTask.put(task, new Limits(soft, hard));
+    }
+
+    /** The tasks running on this node now. */
+    java.util.Collection<Running> running() {
+        return java.util.List.copyOf(byTask.values());
     }
 
     /** Stops every running task for shutdown; they will be handed back to their queues. */
@@ -201,6 +228,10 @@ public class TaskSupervisor implements DisposableBean {
     }
 
     private void stop(Running running, StopReason reason) {
+        stop(running, reason, reason == StopReason.TIME_LIMIT);
+    }
+
+    private void stop(Running running, StopReason reason, boolean kill) {
         synchronized (running) {
             // the hard limit outranks everything; otherwise the first reason stands
             if (running.stop != null && reason != StopReason.TIME_LIMIT) {
@@ -208,7 +239,7 @@ public class TaskSupervisor implements DisposableBean {
             }
             running.stop = reason;
         }
-        boolean signalled = reason == StopReason.TIME_LIMIT ? running.processes.kill() : running.processes.terminate();
+        boolean signalled = kill ? running.processes.kill() : running.processes.terminate();
         log.warn(
                 "task {} ({}) stopped: {}{}",
                 running.message.taskId(),

@@ -18,6 +18,8 @@ class WorkerConfig {
             DeadLetters deadLetters,
             TaskBookkeeping bookkeeping,
             TaskLifecycleEvents events,
+            CeleryEventDispatcher celeryEvents,
+            CeleryWorkerState celery,
             FollowUps followUps,
             RetryPolicy retry,
             CeleryMessageCodec codec,
@@ -29,12 +31,13 @@ class WorkerConfig {
                 new RedisDelivery(queue, deadLetters, properties.nodeName()),
                 bookkeeping,
                 events,
+                celeryEvents,
                 followUps,
                 retry,
                 codec,
                 metrics,
                 starts,
                 clock,
-                properties.nodeName());
+                celery.hostname());
     }
 }

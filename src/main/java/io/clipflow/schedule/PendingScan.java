@@ -5,6 +5,7 @@ import io.clipflow.celery.CeleryMessageCodec;
 import io.clipflow.celery.TaskCall;
 import io.clipflow.celery.TaskOptions;
 import io.clipflow.lock.LeaseLockRepository;
+import io.clipflow.queue.CeleryEventDispatcher;
 import io.clipflow.queue.QueueInspection;
 import io.clipflow.queue.ReliableQueue;
 import io.clipflow.task.TaskTracker;
@@ -48,6 +49,7 @@ public class PendingScan {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final TaskTracker tracker;
+    private final CeleryEventDispatcher events;
 
     PendingScan(
             VideoService videos,
@@ -59,7 +61,9 @@ public class PendingScan {
             ScheduleProperties properties,
             TransactionTemplate tx,
             Clock clock,
-            TaskTracker tracker) {
+            TaskTracker tracker,
+            CeleryEventDispatcher events) {
+        this.events = events;
         this.tracker = tracker;
         this.videos = videos;
         this.videoLock = videoLock;
@@ -121,6 +125,7 @@ public class PendingScan {
         for (TaskCall call : lost == null ? List.<TaskCall>of() : lost) {
             CeleryMessage message = codec.newTask(call, video.queue());
             queue.publish(video.queue(), message.priority(), codec.encode(message));
+            events.sent(message);
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("video_id", call.args().get(0));
             entry.put("task_id", call.taskId());

@@ -42,6 +42,7 @@ class TaskCompletionTest {
             new RecordingDelivery(),
             new RecordingBookkeeping(),
             new RecordingEvents(),
+            WorkerEvents.NONE,
             new RecordingFollowUps(),
             new RetryPolicy(new TaskPolicies(Map.of(
                     "t.flaky",
@@ -59,7 +60,7 @@ class TaskCompletionTest {
             new TaskMetrics(meters),
             starts,
             Clock.fixed(NOW, ZoneOffset.UTC),
-            "node-a");
+            "celery@node-a");
 
     @AfterEach
     void close() {
@@ -201,6 +202,140 @@ class TaskCompletionTest {
         // withheld for good: the STARTED notice sends nothing afterwards
         a.notice().flush();
         assertThat(effects).containsExactly("ended");
+    }
+
+    /** The same endings with Celery's monitoring events recorded too: each comes after its ending's effects. */
+    private final TaskCompletion withCelery = new TaskCompletion(
+            new RecordingDelivery(),
+            new RecordingBookkeeping(),
+            new RecordingEvents(),
+            new RecordingCelery(),
+            new RecordingFollowUps(),
+            new RetryPolicy(new TaskPolicies(Map.of(
+                    "t.flaky",
+                    new TaskSettings(
+                            1,
+                            Duration.ofSeconds(2),
+                            Duration.ofMinutes(1),
+                            false,
+                            null,
+                            null,
+                            List.of(),
+                            TaskSettings.DEFAULT_DONT_RETRY_FOR,
+                            null)))),
+            codec,
+            new TaskMetrics(meters),
+            starts,
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            "celery@node-a");
+
+    private Attempt celeryAttempt(String task, int retries) {
+        CeleryMessage m = aTask(task).withArgs(1).withRetries(retries).message();
+        Admission.Run run = new Admission.Run(codec.encode(m), m);
+        withCelery.received(run);
+        Attempt a = withCelery.begin("celery", run, false, null);
+        return a;
+    }
+
+    @Test
+    void celeryEventsComeAfterEachEndingsEffectsSoTheResultIsStoredFirst() {
+        Attempt ok = celeryAttempt("t.ok", 0);
+        assertThat(effects)
+                .containsExactly("celery task-received", "history STARTED by celery@node-a", "celery task-started");
+        effects.clear();
+        withCelery.end(ok, 2, true, null, null, Duration.ofMillis(3), true);
+        assertThat(effects).containsExactly("finish SUCCESS takeNext", "history SUCCESS", "celery task-succeeded 2");
+
+        Attempt flaky = celeryAttempt("t.flaky", 0);
+        effects.clear();
+        withCelery.end(flaky, null, true, new IllegalStateException("flaked"), null, Duration.ofMillis(3), true);
+        assertThat(effects).last().isEqualTo("celery task-retried IllegalStateException");
+
+        Attempt last = celeryAttempt("t.flaky", 1);
+        effects.clear();
+        withCelery.end(last, null, true, new IllegalStateException("flaked"), null, Duration.ofMillis(3), true);
+        assertThat(effects).last().isEqualTo("celery task-failed IllegalStateException");
+
+        Attempt stopped = celeryAttempt("t.ok", 0);
+        effects.clear();
+        withCelery.end(
+                stopped,
+                null,
+                true,
+                new IllegalStateException("killed"),
+                TaskSupervisor.StopReason.REVOKED,
+                Duration.ofMillis(3),
+                true);
+        assertThat(effects)
+                .containsExactly("STARTED sent", "revoked terminated", "ack", "celery task-revoked terminated");
+
+        Attempt shutdown = celeryAttempt("t.ok", 0);
+        effects.clear();
+        withCelery.end(
+                shutdown,
+                null,
+                true,
+                new IllegalStateException("stopped"),
+                TaskSupervisor.StopReason.SHUTDOWN,
+                Duration.ofMillis(3),
+                true);
+        assertThat(effects)
+                .containsExactly("STARTED sent", "hand back redelivered=true", "celery task-rejected requeue");
+    }
+
+    @Test
+    void celeryEventsOfRefusalsAreWhatACeleryWorkerSendsForThem() {
+        CeleryMessage m = aTask("t.ok").message();
+        String raw = codec.encode(m);
+        withCelery.refused("celery", new Admission.Undecodable("junk", "not JSON"));
+        withCelery.refused("celery", new Admission.NotRegistered(raw, m, "unknown task t.ok"));
+        withCelery.refused("celery", new Admission.Revoked(raw, m, "expired"));
+        withCelery.refused("celery", new Admission.Revoked(raw, m, "revoked"));
+        withCelery.refused("celery", new Admission.Delayed(raw, m, NOW.plusSeconds(9)));
+        withCelery.refused("celery", new Admission.AlreadySucceeded(raw, m));
+        assertThat(effects.stream().filter(e -> e.startsWith("celery ")))
+                .containsExactly(
+                        "celery task-failed NotRegistered",
+                        "celery task-revoked expired",
+                        "celery task-revoked",
+                        "celery task-received");
+    }
+
+    private final class RecordingCelery implements WorkerEvents {
+        @Override
+        public void received(CeleryMessage message) {
+            effects.add("celery task-received");
+        }
+
+        @Override
+        public void started(CeleryMessage message) {
+            effects.add("celery task-started");
+        }
+
+        @Override
+        public void succeeded(CeleryMessage message, Object result, Duration runtime) {
+            effects.add("celery task-succeeded " + result);
+        }
+
+        @Override
+        public void retried(CeleryMessage message, String excType, Throwable failure) {
+            effects.add("celery task-retried " + excType);
+        }
+
+        @Override
+        public void failed(CeleryMessage message, String excType, Throwable failure) {
+            effects.add("celery task-failed " + excType);
+        }
+
+        @Override
+        public void rejected(CeleryMessage message, boolean requeue) {
+            effects.add("celery task-rejected" + (requeue ? " requeue" : ""));
+        }
+
+        @Override
+        public void revoked(CeleryMessage message, boolean terminated, boolean expired) {
+            effects.add("celery task-revoked" + (terminated ? " terminated" : "") + (expired ? " expired" : ""));
+        }
     }
 
     private final class RecordingDelivery implements Delivery {
