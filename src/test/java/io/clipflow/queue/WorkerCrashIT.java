@@ -117,8 +117,14 @@ class WorkerCrashIT extends IntegrationTestBase {
         JsonNode video = alice.awaitVideo(id, SLOW, "READY", "FAILED");
         assertThat(video.path("status").asText()).as(video.toString()).isEqualTo("READY");
         assertThat(video.path("renditions")).hasSize(3);
-        assertThat(alice.get("/api/tasks/" + taskId).json().path("state").asText())
-                .isEqualTo("SUCCESS");
+        // the video turns READY a moment before its finish stores SUCCESS
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(alice.get("/api/tasks/" + taskId)
+                                .json()
+                                .path("state")
+                                .asText())
+                        .isEqualTo("SUCCESS"));
         assertThat(redis.opsForList().size(keys.processing(nodeAName))).isZero();
         Awaitility.await()
                 .atMost(Duration.ofSeconds(10))
@@ -148,8 +154,14 @@ class WorkerCrashIT extends IntegrationTestBase {
         camel.getRouteController().startRoute("video-process");
         JsonNode video = alice.awaitVideo(id, SLOW, "READY", "FAILED");
         assertThat(video.path("status").asText()).as(video.toString()).isEqualTo("READY");
-        assertThat(alice.get("/api/tasks/" + taskId).json().path("state").asText())
-                .isEqualTo("SUCCESS");
+        // the video turns READY a moment before its finish stores SUCCESS
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(alice.get("/api/tasks/" + taskId)
+                                .json()
+                                .path("state")
+                                .asText())
+                        .isEqualTo("SUCCESS"));
         assertThat(redis.opsForList().size(keys.queue("video"))).isZero();
     }
 
