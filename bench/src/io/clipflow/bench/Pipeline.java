@@ -35,9 +35,9 @@ final class Pipeline {
     private final MediaProperties media = MediaProperties.defaults();
     private final FfmpegRunner runner = new FfmpegRunner();
     private final FfmpegTools tools = new FfmpegTools(media, runner);
-    private final VideoProbe probe = new VideoProbe(tools, runner, media);
-    private final Thumbnail thumbnail = new Thumbnail(tools, runner, media);
-    private final HlsLadder ladder = new HlsLadder(tools, runner, media);
+    private final VideoProbe probe = new VideoProbe(tools);
+    private final Thumbnail thumbnail = new Thumbnail(tools, media);
+    private final HlsLadder ladder = new HlsLadder(tools, media);
 
     Pipeline(Bench bench) {
         this.bench = bench;
@@ -181,7 +181,8 @@ final class Pipeline {
 
     /** The seeds' way: one ffmpeg per rendition (decoding the source each time), the same encoder settings. */
     private double perRendition(Path clip, Path out) throws IOException {
-        ProbeResult probed = probe.probe(clip);
+        ProbeResult probed =
+                probe.parse(Proc.run(probe.command(clip), out, Map.of(), Duration.ofMinutes(5)), 0, "");
         long t0 = System.nanoTime();
         for (Rendition r : ladder.plan(probed)) {
             Path dir = Files.createDirectories(out.resolve(r.name()));
