@@ -38,29 +38,34 @@ class TaskCompletionTest {
     private boolean continues;
     private String delayedReplacement;
 
-    private final TaskCompletion completion = new TaskCompletion(
-            new RecordingDelivery(),
-            new RecordingBookkeeping(),
-            new RecordingEvents(),
-            WorkerEvents.NONE,
-            new RecordingFollowUps(),
-            new RetryPolicy(new TaskPolicies(Map.of(
-                    "t.flaky",
-                    new TaskSettings(
-                            2,
-                            Duration.ofSeconds(2),
-                            Duration.ofMinutes(1),
-                            false,
-                            null,
-                            null,
-                            List.of(),
-                            TaskSettings.DEFAULT_DONT_RETRY_FOR,
-                            null)))),
-            codec,
-            new TaskMetrics(meters),
-            starts,
-            Clock.fixed(NOW, ZoneOffset.UTC),
-            "celery@node-a");
+    private final TaskCompletion completion = completion(WorkerEvents.NONE, 2);
+
+    /** Endings over the recorders, with {@code celery} for Celery's events and {@code t.flaky} retried that often. */
+    private TaskCompletion completion(WorkerEvents celery, int flakyRetries) {
+        return new TaskCompletion(
+                new RecordingDelivery(),
+                new RecordingBookkeeping(),
+                new RecordingEvents(),
+                celery,
+                new RecordingFollowUps(),
+                new RetryPolicy(new TaskPolicies(Map.of(
+                        "t.flaky",
+                        new TaskSettings(
+                                flakyRetries,
+                                Duration.ofSeconds(2),
+                                Duration.ofMinutes(1),
+                                false,
+                                null,
+                                null,
+                                List.of(),
+                                TaskSettings.DEFAULT_DONT_RETRY_FOR,
+                                null)))),
+                codec,
+                new TaskMetrics(meters),
+                starts,
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                "celery@node-a");
+    }
 
     @AfterEach
     void close() {
@@ -205,29 +210,7 @@ class TaskCompletionTest {
     }
 
     /** The same endings with Celery's monitoring events recorded too: each comes after its ending's effects. */
-    private final TaskCompletion withCelery = new TaskCompletion(
-            new RecordingDelivery(),
-            new RecordingBookkeeping(),
-            new RecordingEvents(),
-            new RecordingCelery(),
-            new RecordingFollowUps(),
-            new RetryPolicy(new TaskPolicies(Map.of(
-                    "t.flaky",
-                    new TaskSettings(
-                            1,
-                            Duration.ofSeconds(2),
-                            Duration.ofMinutes(1),
-                            false,
-                            null,
-                            null,
-                            List.of(),
-                            TaskSettings.DEFAULT_DONT_RETRY_FOR,
-                            null)))),
-            codec,
-            new TaskMetrics(meters),
-            starts,
-            Clock.fixed(NOW, ZoneOffset.UTC),
-            "celery@node-a");
+    private final TaskCompletion withCelery = completion(new RecordingCelery(), 1);
 
     private Attempt celeryAttempt(String task, int retries) {
         CeleryMessage m = aTask(task).withArgs(1).withRetries(retries).message();
