@@ -25,8 +25,11 @@ public class WorkerConnections implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerConnections.class);
 
-    /** Worker threads of every queue on one node; a connection is opened only when a thread first asks. */
-    private static final int MAX_CONNECTIONS = 1024;
+    /**
+     * Worker threads of every queue on one node, each holding one connection for its life; a connection is opened only
+     * when a thread first asks. The node's queues together never run more threads than this.
+     */
+    public static final int MAX_CONNECTIONS = 1024;
 
     private final RedisConnectionFactory factory;
     private final JedisConnectionFactory own;

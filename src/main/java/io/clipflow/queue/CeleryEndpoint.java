@@ -68,6 +68,12 @@ public class CeleryEndpoint extends DefaultEndpoint {
         if (threads() < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1 on " + getEndpointUri());
         }
+        int ceiling = getComponent().node().ceiling(queueName);
+        if (threads() > ceiling) {
+            throw new IllegalArgumentException("concurrency " + threads() + " on " + getEndpointUri()
+                    + " is above the queue's ceiling of " + ceiling + " (clipflow.queues." + queueName
+                    + ".max-concurrency)");
+        }
         CeleryConsumer consumer = new CeleryConsumer(this, processor);
         configureConsumer(consumer);
         return consumer;

@@ -5,9 +5,11 @@ import io.clipflow.celery.CeleryMessageCodec;
 import io.clipflow.celery.TaskCall;
 import io.clipflow.config.ClipflowProperties;
 import io.clipflow.config.Roles;
+import io.clipflow.config.WorkerConnections;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import org.slf4j.MDC;
@@ -147,16 +149,52 @@ class CeleryNode {
         return pools.containsKey(queueName);
     }
 
-    /** Resizes the worker threads of {@code queueName}'s consumer, never below one; false when none runs here. */
-    boolean resize(String queueName, int delta) {
+    /**
+     * What a resize did to a queue's worker threads.
+     *
+     * @param ceiling the most the queue may have here ({@code clipflow.queues.<queue>.max-concurrency}, or fewer when
+     *     the node's worker connections are the tighter limit)
+     */
+    record Resize(String queue, int before, int after, int ceiling) {
+        /** Whether the threads asked for were more than the ceiling allowed. */
+        boolean capped(int delta) {
+            return delta > 0 && after < before + delta;
+        }
+    }
+
+    /**
+     * Resizes the worker threads of {@code queueName}'s consumer, never below one and never above its ceiling nor
+     * past the node's worker connections ({@link WorkerConnections#MAX_CONNECTIONS} over all
+     * queues); null when no consumer of it runs here.
+     */
+    synchronized Resize resize(String queueName, int delta) {
         Pool pool = pools.get(queueName);
         if (pool == null) {
-            return false;
+            return null;
         }
-        int target = Math.max(1, pool.size() + delta);
-        pool.resize(target - pool.size());
+        int before = pool.size();
+        int othersThreads = pools.entrySet().stream()
+                .filter(e -> !e.getKey().equals(queueName))
+                .mapToInt(e -> e.getValue().size())
+                .sum();
+        int ceiling = Math.max(before, Math.min(ceiling(queueName), WorkerConnections.MAX_CONNECTIONS - othersThreads));
+        long wanted = (long) before + delta;
+        int target = (int) Math.max(1, Math.min(ceiling, wanted));
+        pool.resize(target - before);
         supervisor.consuming(queueName, pool.size());
-        return true;
+        return new Resize(queueName, before, pool.size(), ceiling);
+    }
+
+    /** The most worker threads {@code queueName} may have on this node ({@code clipflow.queues.<queue>.max-concurrency}). */
+    int ceiling(String queueName) {
+        return queues.of(queueName).maxConcurrency();
+    }
+
+    /** The ceilings of the queues consumed here, for {@code inspect stats}. */
+    Map<String, Integer> ceilings() {
+        Map<String, Integer> out = new TreeMap<>();
+        pools.keySet().forEach(q -> out.put(q, ceiling(q)));
+        return out;
     }
 
     /** Stops every running task's processes for a shutdown: their messages go back to their queues. */

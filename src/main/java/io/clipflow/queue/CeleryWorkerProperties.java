@@ -1,5 +1,8 @@
 package io.clipflow.queue;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
@@ -22,7 +25,7 @@ import org.springframework.validation.annotation.Validated;
 public record CeleryWorkerProperties(
         @DefaultValue("") String hostname,
         @DefaultValue("true") boolean remoteControl,
-        @DefaultValue Control control,
+        @DefaultValue @Valid Control control,
         @DefaultValue Events events) {
 
     /** The commands that change a node, which only an allow-list lets in: anyone who reaches Redis can send them. */
@@ -32,12 +35,21 @@ public record CeleryWorkerProperties(
     /**
      * @param allow the governed commands this node obeys (others get an error reply): by default all but
      *     {@code shutdown}
+     * @param maxRate commands per second this node takes off the pidbox channel, in bursts of as many; more are dropped
+     *     unread (with a warning a minute), so a loop on the channel cannot keep the node's control thread busy
+     * @param deadline the longest a command may run before the next one goes ahead; an answer that comes later is
+     *     dropped (Celery's {@code inspect} and {@code control}, and Flower, wait 1 s for answers by default)
      */
     public record Control(
             @DefaultValue({"add_consumer", "cancel_consumer", "pool_grow", "pool_shrink", "rate_limit", "time_limit"})
-                    Set<String> allow) {
+                    Set<String> allow,
+            @DefaultValue("100") @Min(1) @Max(100_000) int maxRate,
+            @DefaultValue("1s") Duration deadline) {
 
         public Control {
+            if (deadline == null || deadline.isNegative() || deadline.isZero()) {
+                throw new IllegalArgumentException("clipflow.celery.control.deadline must be above 0, not " + deadline);
+            }
             allow = allow == null ? Set.of() : Set.copyOf(allow);
             Set<String> unknown = new TreeSet<>(allow);
             unknown.removeAll(GOVERNED);

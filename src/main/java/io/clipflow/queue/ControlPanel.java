@@ -160,8 +160,8 @@ class ControlPanel {
             return NODES.nullNode();
         });
         commands.put("election", args -> NODES.nullNode());
-        commands.put("add_consumer", args -> addConsumer(text(args.path("queue"))));
-        commands.put("cancel_consumer", args -> cancelConsumer(text(args.path("queue"))));
+        commands.put("add_consumer", args -> addConsumer(ControlArguments.queue(args.path("queue"), true)));
+        commands.put("cancel_consumer", args -> cancelConsumer(ControlArguments.queue(args.path("queue"), true)));
         commands.put("pool_grow", args -> pool(args, +1));
         commands.put("pool_shrink", args -> pool(args, -1));
         commands.put("pool_restart", args -> {
@@ -170,11 +170,8 @@ class ControlPanel {
         commands.put("autoscale", args -> {
             throw new PythonError("ValueError", "Autoscale not enabled");
         });
-        commands.put("rate_limit", args -> rateLimit(text(args.path("task_name")), args.path("rate_limit")));
-        commands.put(
-                "time_limit",
-                args -> timeLimit(
-                        text(args.path("task_name")), seconds(args.path("soft")), seconds(args.path("hard"))));
+        commands.put("rate_limit", args -> rateLimit(args.path("task_name"), args.path("rate_limit")));
+        commands.put("time_limit", args -> timeLimit(args.path("task_name"), args.path("soft"), args.path("hard")));
         commands.put("shutdown", args -> shutdown(text(args.path("msg"))));
         // Celery's old names
         for (String[] alias : new String[][] {
@@ -225,6 +222,9 @@ class ControlPanel {
             return reply;
         } catch (PythonError e) {
             return PidboxCodec.raised(e.type, e.getMessage());
+        } catch (ControlArguments.Refused e) {
+            log.warn("remote control: refused {}: {}", method, e.getMessage());
+            return PidboxCodec.error(e.getMessage());
         } catch (Exception e) {
             log.warn("remote control: {} failed", method, e);
             return PidboxCodec.raised(e.getClass().getSimpleName(), e.getMessage());
@@ -328,6 +328,8 @@ class ControlPanel {
         pool.putArray("timeouts");
         // Clipflow's own: one pool of worker threads per queue
         pool.set("queues", json.valueToTree(threads));
+        // the most each may grow to (clipflow.queues.<queue>.max-concurrency)
+        pool.set("ceilings", json.valueToTree(node.ceilings()));
         out.set("broker", json.valueToTree(broker()));
         // no prefetch: each worker thread takes a message only when it is free
         out.put("prefetch_count", total);
@@ -566,49 +568,70 @@ class ControlPanel {
     /**
      * {@code pool_grow} / {@code pool_shrink} by {@code n} (default 1): Clipflow has one pool of worker threads per
      * queue, so {@code queue} names one; without it every queue consumed here grows or shrinks by {@code n}, never
-     * below one thread.
+     * below one thread and never above the queue's ceiling ({@code clipflow.queues.<queue>.max-concurrency}). A grow
+     * past a ceiling grows to it and says so; one where every pool is at its ceiling is refused.
      */
     private ObjectNode pool(ObjectNode args, int sign) {
-        int n = args.path("n").isMissingNode() || args.path("n").isNull()
-                ? 1
-                : args.path("n").asInt(1);
-        String queueName = text(args.path("queue"));
+        int n = ControlArguments.count(args.path("n"));
+        String queueName = ControlArguments.queue(args.path("queue"), false);
         Set<String> queues =
                 queueName == null ? new TreeSet<>(supervisor.concurrency().keySet()) : Set.of(queueName);
-        boolean any = false;
+        List<CeleryNode.Resize> done = new ArrayList<>();
         for (String q : queues) {
-            any |= node.resize(q, sign * n);
+            CeleryNode.Resize r = node.resize(q, sign * n);
+            if (r != null) {
+                done.add(r);
+            }
         }
-        if (!any) {
+        if (done.isEmpty()) {
             return PidboxCodec.error("no consumer of " + (queueName == null ? "any queue" : queueName) + " runs here");
         }
-        return PidboxCodec.ok(sign > 0 ? "pool will grow" : "pool will shrink");
+        if (sign < 0) {
+            return PidboxCodec.ok("pool will shrink");
+        }
+        List<String> capped = done.stream()
+                .filter(r -> r.capped(n))
+                .map(r -> r.queue() + " " + r.ceiling())
+                .toList();
+        if (capped.isEmpty()) {
+            return PidboxCodec.ok("pool will grow");
+        }
+        String ceilings = String.join(", ", capped) + " (clipflow.queues.<queue>.max-concurrency)";
+        if (done.stream().allMatch(r -> r.after() == r.before())) {
+            return PidboxCodec.error("pool is at its ceiling: " + ceilings);
+        }
+        return PidboxCodec.ok("pool will grow to its ceiling: " + ceilings);
     }
 
-    private ObjectNode rateLimit(String task, JsonNode rate) {
-        String text = rate.isNull() || rate.isMissingNode() ? "" : rate.asText();
+    private ObjectNode rateLimit(JsonNode taskName, JsonNode rate) {
+        String text;
         try {
-            TaskRateLimits.perSecond(text);
+            text = ControlArguments.rate(rate);
         } catch (TaskRateLimits.InvalidRate e) {
             return PidboxCodec.error("Invalid rate limit string: "
                     + PidboxCodec.raised("ValueError", e.getMessage())
                             .path("error")
                             .asText());
+        } catch (ControlArguments.Refused e) {
+            throw e;
         } catch (IllegalArgumentException e) {
             throw new PythonError("KeyError", e.getMessage());
         }
-        if (task == null || !runsHere(task)) {
+        String task = ControlArguments.task(taskName);
+        if (!runsHere(task)) {
             return PidboxCodec.error("unknown task");
         }
         return PidboxCodec.ok(
                 rateLimits.set(task, text) ? "new rate limit set successfully" : "rate limit disabled successfully");
     }
 
-    private ObjectNode timeLimit(String task, Duration soft, Duration hard) {
-        if (task == null || !runsHere(task)) {
+    private ObjectNode timeLimit(JsonNode taskName, JsonNode soft, JsonNode hard) {
+        String task = ControlArguments.task(taskName);
+        if (!runsHere(task)) {
             return PidboxCodec.error("unknown task");
         }
-        supervisor.timeLimits(task, soft, hard);
+        ControlArguments.TimeLimits limits = ControlArguments.timeLimits(soft, hard);
+        supervisor.timeLimits(task, limits.soft(), limits.hard());
         return PidboxCodec.ok("time limits set successfully");
     }
 
@@ -643,12 +666,5 @@ class ControlPanel {
 
     private static String text(JsonNode node) {
         return node.isMissingNode() || node.isNull() ? null : node.asText();
-    }
-
-    private static Duration seconds(JsonNode node) {
-        if (node.isMissingNode() || node.isNull() || node.asDouble() <= 0) {
-            return null;
-        }
-        return Duration.ofMillis(Math.round(node.asDouble() * 1000));
     }
 }

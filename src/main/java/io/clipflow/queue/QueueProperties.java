@@ -1,5 +1,6 @@
 package io.clipflow.queue;
 
+import io.clipflow.config.WorkerConnections;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -20,7 +21,10 @@ import org.springframework.validation.annotation.Validated;
 public record QueueProperties(@DefaultValue Map<String, @Valid Queue> queues) {
 
     /** A queue nobody configured: one worker thread, consumed, task events on (as the endpoint's defaults). */
-    public static final Queue DEFAULT = new Queue(1, true, true);
+    public static final Queue DEFAULT = new Queue(1, true, true, null);
+
+    /** Worker threads per queue a node may run by default, per core: a ceiling for remote control, not a target. */
+    static final int THREADS_PER_CORE = 8;
 
     /**
      * @param concurrency worker threads for the queue on this node; each runs one task at a time
@@ -28,11 +32,29 @@ public record QueueProperties(@DefaultValue Map<String, @Valid Queue> queues) {
      *     not start (their {@code autoStartup} reads this key)
      * @param events live task events ({@code stage_update}, {@code done}, {@code error}) for the queue's tasks; false
      *     is Celery's default (a worker without {@code -E})
+     * @param maxConcurrency the most worker threads the queue may have on this node: {@code celery control pool_grow}
+     *     grows to it and no further, and an endpoint's {@code concurrency} above it fails start-up; unset:
+     *     {@value #THREADS_PER_CORE} per core, at least {@code concurrency}, at most what the node's worker connections
+     *     allow ({@value WorkerConnections#MAX_CONNECTIONS})
      */
     public record Queue(
-            @DefaultValue("1") @Min(1) @Max(1024) int concurrency,
+            @DefaultValue("1") @Min(1) @Max(WorkerConnections.MAX_CONNECTIONS) int concurrency,
             @DefaultValue("true") boolean enabled,
-            @DefaultValue("true") boolean events) {}
+            @DefaultValue("true") boolean events,
+            @Min(1) @Max(WorkerConnections.MAX_CONNECTIONS) Integer maxConcurrency) {
+
+        public Queue {
+            if (maxConcurrency == null) {
+                int perMachine = Math.min(
+                        THREADS_PER_CORE * Runtime.getRuntime().availableProcessors(),
+                        WorkerConnections.MAX_CONNECTIONS);
+                maxConcurrency = Math.max(concurrency, perMachine);
+            } else if (maxConcurrency < concurrency) {
+                throw new IllegalArgumentException("max-concurrency (" + maxConcurrency + ") is below concurrency ("
+                        + concurrency + "): a queue may not start above its ceiling");
+            }
+        }
+    }
 
     public QueueProperties {
         queues = queues == null ? Map.of() : Map.copyOf(queues);

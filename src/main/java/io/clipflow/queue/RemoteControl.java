@@ -9,12 +9,12 @@ import io.clipflow.config.RedisKeys;
 import io.clipflow.config.Roles;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.core.task.TaskExecutor;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
@@ -25,14 +25,26 @@ import org.springframework.stereotype.Component;
  * This worker node's Celery mailbox (kombu's pidbox {@code Node} on the Redis transport): it binds
  * {@code <hostname>.celery.pidbox} to the {@code celery.pidbox} exchange as kombu does ({@code _kombu.binding.celery.pidbox}),
  * listens on the exchange's fanout channel ({@code [prefix]/<db>.celery.pidbox}), runs the commands addressed to it
- * ({@link ControlPanel}) one at a time in arrival order, and answers a call as kombu does: LPUSH onto each queue bound
- * to {@code reply.celery.pidbox} with the caller's routing key, the request's ticket in the headers. Runs on nodes
- * with the worker role while {@code clipflow.celery.remote-control} is on.
+ * ({@link ControlPanel}) in arrival order, and answers a call as kombu does: LPUSH onto each queue bound to
+ * {@code reply.celery.pidbox} with the caller's routing key, the request's ticket in the headers. Runs on nodes with
+ * the worker role while {@code clipflow.celery.remote-control} is on.
+ *
+ * <p>The control plane never stalls: messages beyond {@code clipflow.celery.control.max-rate} are dropped where they
+ * arrive, unread ({@link ControlRate}); the rest wait in a bounded inbox for the control thread, which hands each to a
+ * small pool of runners and waits for it at most {@code clipflow.celery.control.deadline}. A command still running
+ * then goes on in the background while the next one goes ahead, and its answer, which would come after Celery's
+ * clients stop listening (1 s by default), is dropped with a warning rather than sent.
  */
 @Component
 class RemoteControl implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(RemoteControl.class);
+
+    /** Commands taken but not yet run; beyond it they are dropped as over the rate. */
+    static final int INBOX = 256;
+
+    /** Commands that may run at once: one in order, the others past their deadline. */
+    static final int RUNNERS = 4;
 
     private final RedisConnectionFactory connections;
     private final StringRedisTemplate redis;
@@ -43,7 +55,10 @@ class RemoteControl implements SmartLifecycle {
     private final CeleryWorkerProperties properties;
     private final Roles roles;
     private RedisMessageListenerContainer container;
-    private ExecutorService commands;
+    private ControlRate rate;
+    private BlockingQueue<String> inbox;
+    private Thread dispatcher;
+    private DeadlineRunner runner;
     private volatile boolean running;
 
     RemoteControl(
@@ -77,16 +92,19 @@ class RemoteControl implements SmartLifecycle {
             return;
         }
         redis.opsForSet().add(keys.binding(PidboxCodec.EXCHANGE), mailboxBinding());
-        commands = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "celery-pidbox");
-            t.setDaemon(true);
-            return t;
-        });
+        rate = new ControlRate(properties.control().maxRate());
+        inbox = new ArrayBlockingQueue<>(INBOX);
+        runner = new DeadlineRunner(
+                "celery-pidbox-run", RUNNERS, properties.control().deadline());
+        dispatcher = new Thread(this::dispatchLoop, "celery-pidbox");
+        dispatcher.setDaemon(true);
+        dispatcher.start();
         container = new RedisMessageListenerContainer();
         container.setConnectionFactory(connections);
-        container.setTaskExecutor((TaskExecutor) commands::execute);
+        // the listener only counts and queues, so it runs where the message arrives
+        container.setTaskExecutor(Runnable::run);
         container.addMessageListener(
-                (message, pattern) -> handle(new String(message.getBody(), StandardCharsets.UTF_8)),
+                (message, pattern) -> arrived(new String(message.getBody(), StandardCharsets.UTF_8)),
                 new ChannelTopic(channel()));
         container.afterPropertiesSet();
         container.start();
@@ -105,8 +123,9 @@ class RemoteControl implements SmartLifecycle {
         } catch (Exception e) {
             log.warn("pidbox listener did not stop cleanly: {}", e.toString());
         }
-        commands.shutdown();
         container = null;
+        dispatcher.interrupt();
+        runner.close();
         try {
             // kombu removes an auto-delete queue's binding when its channel closes
             redis.opsForSet().remove(keys.binding(PidboxCodec.EXCHANGE), mailboxBinding());
@@ -130,21 +149,70 @@ class RemoteControl implements SmartLifecycle {
         return Kombu.bindingMember("", PidboxCodec.queueName(state.hostname()));
     }
 
-    void handle(String raw) {
-        PidboxRequest request;
-        try {
-            request = codec.decode(raw);
-        } catch (CeleryDecodeException e) {
-            log.warn("pidbox: ignored a message that is not a command: {}", e.getMessage());
-            return;
+    /** A message on the channel: taken into the inbox if the rate allows and there is room, else dropped unread. */
+    void arrived(String raw) {
+        if (rate.take() && !inbox.offer(raw)) {
+            rate.dropped("the inbox holds " + INBOX + " commands not yet run");
         }
-        // Celery's worker forwards its clock on every pidbox message; kombu's node adjusts it by the sender's
-        state.clock().adjust(request.clock());
-        if (!request.addressedTo(state.hostname())) {
-            return;
+    }
+
+    private void dispatchLoop() {
+        while (running && !Thread.currentThread().isInterrupted()) {
+            String raw;
+            try {
+                raw = inbox.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            dispatch(raw, System.nanoTime());
         }
-        JsonNode reply = panel.dispatch(request);
-        if (request.wantsReply()) {
+    }
+
+    /** Runs one message's command, waiting for it at most the deadline. */
+    void dispatch(String raw, long takenNanos) {
+        Call call = new Call(raw, takenNanos + properties.control().deadline().toNanos());
+        runner.run(call, () -> call.method);
+    }
+
+    /** One message: decoded, run if addressed here, answered if the caller still listens. */
+    private final class Call implements Runnable {
+        private final String raw;
+        private final long deadlineNanos;
+        private volatile String method = "a command";
+
+        Call(String raw, long deadlineNanos) {
+            this.raw = raw;
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        @Override
+        public void run() {
+            PidboxRequest request;
+            try {
+                request = codec.decode(raw);
+            } catch (CeleryDecodeException e) {
+                log.warn("pidbox: ignored a message that is not a command: {}", e.getMessage());
+                return;
+            }
+            method = request.method();
+            // Celery's worker forwards its clock on every pidbox message; kombu's node adjusts it by the sender's
+            state.clock().adjust(request.clock());
+            if (!request.addressedTo(state.hostname())) {
+                return;
+            }
+            JsonNode reply = panel.dispatch(request);
+            if (!request.wantsReply()) {
+                return;
+            }
+            long late = System.nanoTime() - deadlineNanos;
+            if (late > 0) {
+                log.warn(
+                        "remote control: answer to {} dropped: it came {} ms after the deadline"
+                                + " (clipflow.celery.control.deadline)",
+                        method,
+                        TimeUnit.NANOSECONDS.toMillis(late));
+                return;
+            }
             reply(request, reply);
         }
     }

@@ -13,6 +13,8 @@ import io.clipflow.testsupport.ApiClient;
 import io.clipflow.testsupport.CeleryFleet;
 import io.clipflow.testsupport.Clips;
 import io.clipflow.testsupport.IntegrationTestBase;
+import io.clipflow.testsupport.PidboxClient;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -450,6 +452,94 @@ class CeleryRemoteControlIT extends IntegrationTestBase {
         assertThat(poolOf("video")).isEqualTo(video);
         String after = send("clipflow.test.echo", List.of("after resize"), Map.of());
         assertThat(awaitStatus(after, "SUCCESS")).isEqualTo("SUCCESS");
+    }
+
+    @Test
+    void poolGrowFiftyThousandGrowsEachQueueToItsCeilingAndTheNodeKeepsAnswering() {
+        JsonNode poolBefore =
+                fleet.json("inspect", "stats", "-d", node()).path(node()).path("pool");
+        Map<String, Integer> sizes = ints(poolBefore.path("queues"));
+        Map<String, Integer> ceilings = ints(poolBefore.path("ceilings"));
+        assertThat(ceilings.keySet()).isEqualTo(sizes.keySet()).contains("delivery-test", "video");
+        int perMachine = Math.min(8 * Runtime.getRuntime().availableProcessors(), 1024);
+        assertThat(ceilings.get("delivery-test")).isEqualTo(Math.max(perMachine, sizes.get("delivery-test")));
+        int growth = ceilings.keySet().stream()
+                .mapToInt(q -> ceilings.get(q) - sizes.get(q))
+                .sum();
+        int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+        Map<String, Long> threadsOfQueue = workerThreads(ceilings.keySet());
+        try {
+            JsonNode grown = fleet.json("control", "pool_grow", "50000", "-d", node());
+            assertThat(grown.get(0).path(node()).path("ok").asText())
+                    .startsWith("pool will grow to its ceiling: ")
+                    .contains("delivery-test " + ceilings.get("delivery-test"));
+            // the CLI's own timeout: an answer within 1 s or "No nodes replied"
+            assertThat(fleet.json("inspect", "ping", "-d", node(), "--timeout", "1")
+                            .path(node())
+                            .path("ok")
+                            .asText())
+                    .isEqualTo("pong");
+            JsonNode pool =
+                    fleet.json("inspect", "stats", "-d", node()).path(node()).path("pool");
+            assertThat(ints(pool.path("queues"))).isEqualTo(ceilings);
+            assertThat(ints(pool.path("ceilings"))).isEqualTo(ceilings);
+            // the JVM has the threads the ceilings allow, not 50,000 more (a few for HTTP and the CLI's calls)
+            assertThat(ManagementFactory.getThreadMXBean().getThreadCount())
+                    .isLessThanOrEqualTo(threadsBefore + growth + 24);
+            // each queue gained at most what its ceiling allows (other cached test contexts in this JVM have worker
+            // threads of the same names, and do not change)
+            Map<String, Long> workerThreads = workerThreads(ceilings.keySet());
+            ceilings.forEach((q, ceiling) -> assertThat(workerThreads.get(q) - threadsOfQueue.get(q))
+                    .as(q)
+                    .isPositive()
+                    .isLessThanOrEqualTo(ceiling - sizes.get(q)));
+
+            JsonNode again = fleet.json("control", "pool_grow", "1", "-d", node());
+            assertThat(again.get(0).path(node()).path("error").asText()).startsWith("pool is at its ceiling: ");
+            String after = send("clipflow.test.echo", List.of("at the ceiling"), Map.of());
+            assertThat(awaitStatus(after, "SUCCESS")).isEqualTo("SUCCESS");
+        } finally {
+            sizes.forEach((q, size) -> fleet.python(
+                    """
+                    import json
+                    from fleet import app
+                    print(json.dumps(app.control.broadcast('pool_shrink', arguments={'n': %d, 'queue': '%s'},
+                                     destination=['%s'], reply=True)))
+                    """
+                            .formatted(ceilings.get(q) - size, q, node())));
+        }
+        assertThat(poolOf("delivery-test")).isEqualTo(sizes.get("delivery-test"));
+    }
+
+    @Test
+    void aBurstOfTenThousandPingsIsCutToTheRateAndTheNodeStillWorksAndAnswers() {
+        PidboxClient client = new PidboxClient(redis, keys, state.database(), node());
+        long start = System.nanoTime();
+        client.burst("ping", 10_000);
+        String after = send("clipflow.test.echo", List.of("after the burst"), Map.of());
+        assertThat(awaitStatus(after, "SUCCESS")).isEqualTo("SUCCESS");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> fleet.celeryAnyExit(
+                        "inspect", "ping", "-d", node())
+                .contains("pong"));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // the bucket (clipflow.celery.control.max-rate, 100) lets in 100 at once and 100 a second after
+        assertThat(client.waitingAnswers()).isBetween(100L, Math.round(100 + 100 * seconds) + 10);
+    }
+
+    /** Live worker threads by queue, from their names ({@code Camel (…) thread #n - celery-<queue>}). */
+    private static Map<String, Long> workerThreads(java.util.Collection<String> queues) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        queues.forEach(q -> out.put(q, 0L));
+        Thread.getAllStackTraces().keySet().forEach(t -> queues.stream()
+                .filter(q -> t.getName().endsWith(" - celery-" + q))
+                .forEach(q -> out.merge(q, 1L, Long::sum)));
+        return out;
+    }
+
+    private static Map<String, Integer> ints(JsonNode object) {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        object.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asInt()));
+        return out;
     }
 
     @Test

@@ -24,7 +24,7 @@ class QueuePropertiesTest {
         context.withPropertyValues("clipflow.queues.video.concurrency=3", "clipflow.queues.video.events=false")
                 .run(c -> {
                     QueueProperties queues = c.getBean(QueueProperties.class);
-                    assertThat(queues.of("video")).isEqualTo(new QueueProperties.Queue(3, true, false));
+                    assertThat(queues.of("video")).isEqualTo(new QueueProperties.Queue(3, true, false, null));
                     assertThat(queues.of("llm")).isEqualTo(QueueProperties.DEFAULT);
                 });
     }
@@ -36,6 +36,38 @@ class QueuePropertiesTest {
                 .getFailure()
                 .hasStackTraceContaining("queues[video].concurrency")
                 .hasStackTraceContaining("rejected value [0]"));
+    }
+
+    @Test
+    void aQueuesCeilingIsEightThreadsPerCoreAtLeastItsConcurrencyUnlessSet() {
+        int perMachine = Math.min(8 * Runtime.getRuntime().availableProcessors(), 1024);
+        context.withPropertyValues(
+                        "clipflow.queues.video.concurrency=2",
+                        "clipflow.queues.big.concurrency=" + (perMachine + 5),
+                        "clipflow.queues.set.concurrency=2",
+                        "clipflow.queues.set.max-concurrency=6")
+                .run(c -> {
+                    QueueProperties queues = c.getBean(QueueProperties.class);
+                    assertThat(queues.of("video").maxConcurrency()).isEqualTo(perMachine);
+                    assertThat(queues.of("big").maxConcurrency()).isEqualTo(perMachine + 5);
+                    assertThat(queues.of("set").maxConcurrency()).isEqualTo(6);
+                    assertThat(queues.of("unlisted").maxConcurrency()).isEqualTo(perMachine);
+                });
+    }
+
+    @Test
+    void aCeilingBelowTheConcurrencyOrAboveTheConnectionsFailsStartUp() {
+        context.withPropertyValues("clipflow.queues.video.concurrency=4", "clipflow.queues.video.max-concurrency=2")
+                .run(c -> assertThat(c)
+                        .hasFailed()
+                        .getFailure()
+                        .hasStackTraceContaining("max-concurrency (2) is below concurrency (4)"));
+        context.withPropertyValues("clipflow.queues.video.max-concurrency=50000")
+                .run(c -> assertThat(c)
+                        .hasFailed()
+                        .getFailure()
+                        .hasStackTraceContaining("queues[video].maxConcurrency")
+                        .hasStackTraceContaining("rejected value [50000]"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -11,11 +12,13 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.clipflow.config.ClipflowProperties;
+import io.clipflow.config.RedisKeys;
 import io.clipflow.storage.MediaStore;
 import io.clipflow.testsupport.ApiClient;
 import io.clipflow.testsupport.ApiClient.Reply;
 import io.clipflow.testsupport.Clips;
 import io.clipflow.testsupport.IntegrationTestBase;
+import io.clipflow.testsupport.PidboxClient;
 import io.clipflow.video.UploadedFile;
 import io.clipflow.video.VideoService;
 import java.io.ByteArrayInputStream;
@@ -55,6 +58,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -88,6 +92,8 @@ class HostileInputIT extends IntegrationTestBase {
         registry.add("clipflow.media.limits.max-streams", () -> "4");
         registry.add("clipflow.security.cors-allowed-origins", () -> "https://app.example");
         registry.add("clipflow.api.max-json-size", () -> "16KB");
+        // the remote-control table sends ~130 commands within a second or two (each row reads the settings thrice)
+        registry.add("clipflow.celery.control.max-rate", () -> "1000");
     }
 
     @TempDir
@@ -110,6 +116,18 @@ class HostileInputIT extends IntegrationTestBase {
 
     @Autowired
     RateLimiter limiter;
+
+    @Autowired
+    io.clipflow.queue.CeleryWorkerProperties celery;
+
+    @Autowired
+    org.springframework.data.redis.connection.RedisConnectionFactory connections;
+
+    @Autowired
+    StringRedisTemplate redisTemplate;
+
+    @Autowired
+    RedisKeys keys;
 
     static int rows;
 
@@ -634,8 +652,125 @@ class HostileInputIT extends IntegrationTestBase {
                 }));
     }
 
-    @Test
+    /**
+     * One row of the remote-control table: a command (or raw text) on the pidbox channel, and what the node must
+     * answer: an error reply naming the fault, or (for what is not a command) nothing, after which it still answers.
+     */
+    record ControlCase(String name, Supplier<JsonNode> send, Consumer<JsonNode> expect) {}
+
+    static int controlRows;
+
+    @TestFactory
     @Order(2)
+    Stream<DynamicTest> hostileRemoteControlCommands() {
+        String hostname = celery.hostnameFor(clipflow.nodeName());
+        int database =
+                connections instanceof org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory f
+                        ? f.getDatabase()
+                        : 0;
+        PidboxClient node = new PidboxClient(redisTemplate, keys, database, hostname);
+        Duration wait = Duration.ofSeconds(5);
+        Supplier<JsonNode> settings = () -> {
+            ObjectNode snapshot = JSON.createObjectNode();
+            snapshot.set("pool", node.call("stats", "{}", wait).path("pool").path("queues"));
+            snapshot.set("registered", node.call("registered", "{}", wait));
+            snapshot.set("queues", node.call("active_queues", "{}", wait));
+            return snapshot;
+        };
+        JsonNode before = settings.get();
+        assertThat(before.path("pool").path("delivery-test").asInt()).isPositive();
+
+        List<ControlCase> table = new ArrayList<>();
+        java.util.function.BiConsumer<String[], String> error = (call, expected) -> table.add(
+                new ControlCase(call[0] + " " + call[1], () -> node.call(call[0], call[1], wait), reply -> assertThat(
+                                reply.path("error").asText())
+                        .as("%s %s → %s", call[0], call[1], reply)
+                        .contains(expected)));
+        // ---- pool_grow / pool_shrink: a positive integer, a queue's name ----
+        for (String n : List.of("0", "-5", "\"5\"", "1.5", "1e12", "99999999999", "[1]")) {
+            error.accept(new String[] {"pool_grow", "{\"n\": " + n + "}"}, "n must be a positive integer");
+        }
+        error.accept(new String[] {"pool_shrink", "{\"n\": -1}"}, "n must be a positive integer");
+        error.accept(new String[] {"pool_grow", "{\"n\": 1, \"queue\": 123}"}, "queue must be a queue's name");
+        error.accept(new String[] {"pool_grow", "{\"n\": 1, \"queue\": \"no-such-queue\"}"}, "no consumer of");
+        // ---- rate_limit: Celery's N/s|m|h, finite, not negative; a task that runs here ----
+        for (String rate : List.of("\"ten/s\"", "\"-5/s\"", "\"NaN/s\"", "\"1e400/m\"")) {
+            error.accept(
+                    new String[] {"rate_limit", "{\"task_name\": \"clipflow.test.echo\", \"rate_limit\": " + rate + "}"
+                    },
+                    "Invalid rate limit string");
+        }
+        error.accept(
+                new String[] {"rate_limit", "{\"task_name\": \"clipflow.test.echo\", \"rate_limit\": \"1/d\"}"},
+                "KeyError('d')");
+        error.accept(
+                new String[] {"rate_limit", "{\"task_name\": \"clipflow.test.echo\", \"rate_limit\": {\"x\": 1}}"},
+                "rate_limit must be a rate");
+        error.accept(new String[] {"rate_limit", "{\"task_name\": \"clipflow.test.echo\"}"}, "rate_limit is required");
+        error.accept(new String[] {"rate_limit", "{\"rate_limit\": \"1/s\"}"}, "task_name must be a task's name");
+        error.accept(
+                new String[] {"rate_limit", "{\"task_name\": \"no.such.task\", \"rate_limit\": \"1/s\"}"},
+                "unknown task");
+        // ---- time_limit: seconds above 0 (0: none), soft at most hard, a week at most ----
+        String echo = "{\"task_name\": \"clipflow.test.echo\", ";
+        error.accept(new String[] {"time_limit", echo + "\"soft\": 10, \"hard\": 5}"}, "is above the hard one");
+        error.accept(new String[] {"time_limit", echo + "\"soft\": -1}"}, "soft must be a number of seconds");
+        error.accept(new String[] {"time_limit", echo + "\"soft\": \"5\"}"}, "soft must be a number of seconds");
+        error.accept(new String[] {"time_limit", echo + "\"hard\": 1e9}"}, "hard must be at most");
+        error.accept(new String[] {"time_limit", "{\"task_name\": \"no.such.task\", \"soft\": 1}"}, "unknown task");
+        // ---- add_consumer / cancel_consumer: a queue a route here consumes ----
+        error.accept(new String[] {"add_consumer", "{}"}, "queue is required");
+        error.accept(new String[] {"add_consumer", "{\"queue\": \"no-such-queue\"}"}, "no route consumes");
+        error.accept(new String[] {"add_consumer", "{\"queue\": \"a\\nb\"}"}, "printable characters");
+        error.accept(new String[] {"add_consumer", "{\"queue\": \"" + "q".repeat(300) + "\"}"}, "printable characters");
+        error.accept(new String[] {"cancel_consumer", "{\"queue\": \"\"}"}, "queue must be a queue's name");
+        error.accept(new String[] {"no_such_command", "{}"}, "KeyError('no_such_command')");
+
+        // ---- what is not a command: refused unread, no answer, the node goes on answering ----
+        Map<String, String> garbage = new java.util.LinkedHashMap<>();
+        garbage.put("not JSON", "this is not json {");
+        garbage.put("5 MB of text", "\"" + "x".repeat(5 * 1024 * 1024) + "\"");
+        garbage.put("100,000-deep nesting", "[".repeat(100_000) + "]".repeat(100_000));
+        garbage.put(
+                "a pickled body",
+                node.envelope("ping", "{}", "t").replace("application/json", "application/x-python-serialize"));
+        garbage.put(
+                "a body that is not base64",
+                node.envelope("ping", "{}", "t").replaceFirst("\"body\":\"[^\"]+\"", "\"body\":\"%%%\""));
+        garbage.put(
+                "a body 100,000 deep",
+                node.envelope("ping", "{}", "t")
+                        .replaceFirst(
+                                "\"body\":\"[^\"]+\"",
+                                "\"body\":\""
+                                        + Base64.getEncoder()
+                                                .encodeToString(("[".repeat(100_000) + "]".repeat(100_000))
+                                                        .getBytes(StandardCharsets.UTF_8))
+                                        + "\""));
+        garbage.forEach((name, text) -> table.add(new ControlCase(
+                name,
+                () -> {
+                    node.publishRaw(text);
+                    return node.call("ping", "{}", wait);
+                },
+                reply -> assertThat(reply.path("ok").asText()).as(name).isEqualTo("pong"))));
+
+        controlRows = table.size();
+        return table.stream()
+                .map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+                    JsonNode reply = c.send().get();
+                    assertThat(reply)
+                            .as("%s: an answer within %s", c.name(), wait)
+                            .isNotNull();
+                    c.expect().accept(reply);
+                    assertThat(settings.get())
+                            .as("%s left the node's settings as they were", c.name())
+                            .isEqualTo(before);
+                }));
+    }
+
+    @Test
+    @Order(3)
     void theRateLimitBucketRefillsAndSaysWhenToRetry() {
         long user = 4_000_000_000L + port;
         assertThat(limiter.take("test", user, 2, Duration.ofMillis(300)).allowed())
@@ -656,7 +791,7 @@ class HostileInputIT extends IntegrationTestBase {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void afterTheSuiteANormalUploadStillWorksAndNothingStrayIsLeft() throws Exception {
         ApiClient carol = newUser(Role.USER);
         long id = carol.upload(Clips.generate(dir, "after.mp4", 160, 120, 1, false))
@@ -666,14 +801,12 @@ class HostileInputIT extends IntegrationTestBase {
                 .asLong();
         JsonNode video = carol.awaitVideo(id, Duration.ofSeconds(90), "READY", "FAILED");
         assertThat(video.path("status").asText()).as(video.toString()).isEqualTo("READY");
-        java.util.regex.Matcher documented = java.util.regex.Pattern.compile("\\*\\*(\\d+) hostile requests\\*\\*")
-                .matcher(Files.readString(Path.of("README.md")));
-        assertThat(documented.find())
-                .as("README states the number of hostile cases")
-                .isTrue();
         assertThat(rows)
-                .as("hostile cases run = the number in the README")
-                .isEqualTo(Integer.parseInt(documented.group(1)));
+                .as("hostile requests run = the number in the README")
+                .isEqualTo(documented("hostile requests"));
+        assertThat(controlRows)
+                .as("hostile remote-control commands run = the number in the README")
+                .isEqualTo(documented("hostile remote-control commands"));
 
         Path data = clipflow.dataDir().toAbsolutePath().normalize();
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -961,6 +1094,14 @@ class HostileInputIT extends IntegrationTestBase {
                         + (Instant.now().getEpochSecond() + 300) + "}")
                 .getBytes(StandardCharsets.UTF_8));
         return header + "." + payload + ".";
+    }
+
+    /** The number the README states in bold before {@code what}. */
+    private static int documented(String what) throws IOException {
+        java.util.regex.Matcher stated = java.util.regex.Pattern.compile("\\*\\*(\\d+) " + what + "\\*\\*")
+                .matcher(Files.readString(Path.of("README.md")));
+        assertThat(stated.find()).as("README states the number of " + what).isTrue();
+        return Integer.parseInt(stated.group(1));
     }
 
     private static KeyPair rsa() {
