@@ -30,6 +30,23 @@ public class FanoutBench {
 
     static final Pattern T = Pattern.compile("\"t\":(\\d+)");
 
+    static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
+
+    static String newProject(HttpClient http, String base, String token, String title) throws Exception {
+        var response = http.send(
+                java.net.http.HttpRequest.newBuilder(URI.create(base + "/api/v1/projects"))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"title\":\"" + title + "\"}"))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        Matcher m = ID.matcher(response.body());
+        if (response.statusCode() != 201 || !m.find()) {
+            throw new IllegalStateException("POST /api/v1/projects: " + response.statusCode() + " " + response.body());
+        }
+        return m.group(1);
+    }
+
     public static void main(String[] args) throws Exception {
         String wsBase = args[0];
         String token = args[1];
@@ -49,7 +66,8 @@ public class FanoutBench {
             OutputStream out = redis.getOutputStream();
             BufferedReader in = new BufferedReader(new InputStreamReader(redis.getInputStream(), StandardCharsets.UTF_8));
             for (int n : counts) {
-                String project = "bench" + n + "x" + System.nanoTime() % 100000;
+                // a project's channel is readable only while the project exists
+                String project = newProject(http, wsBase.replaceFirst("^ws", "http"), token, "fanout " + n);
                 ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
                 CountDownLatch connected = new CountDownLatch(n);
                 CountDownLatch all = new CountDownLatch(n * messages);

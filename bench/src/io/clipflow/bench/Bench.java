@@ -24,7 +24,7 @@ import java.util.Set;
  * system talks to the same private redis-server. Prints one markdown table per scenario and writes
  * {@code bench/results/bench-<time>.{md,json}}.
  *
- * <p>Options: {@code --only drain,enqueue,latency,pipeline,memory,fanout}, {@code --systems
+ * <p>Options: {@code --only drain,enqueue,latency,pipeline,memory,fanout,llm}, {@code --systems
  * clipflow,celery,bullmq,redis}, {@code --reps N} (3), {@code --tasks N}
  * (20,000), {@code --million N} (1,000,000: the memory scenario's task count), {@code --quick} (1 rep, 5,000 tasks,
  * 100,000 for memory, 10 s clip).
@@ -44,7 +44,7 @@ public final class Bench {
     final Results results = new Results();
 
     Bench(String[] args) throws IOException {
-        Set<String> scenarios = new LinkedHashSet<>(List.of("drain", "enqueue", "latency", "pipeline", "memory", "fanout"));
+        Set<String> scenarios = new LinkedHashSet<>(List.of("drain", "enqueue", "latency", "pipeline", "memory", "fanout", "llm"));
         int reps = 3;
         int tasks = 20_000;
         int million = 1_000_000;
@@ -99,6 +99,9 @@ public final class Bench {
             }
             if (only.contains("fanout")) {
                 attempt("fanout", () -> new Fanout(this, redis).run());
+            }
+            if (only.contains("llm")) {
+                attempt("llm", () -> new Llm(this, redis).run());
             }
         } finally {
             results.write(ROOT.resolve("bench/results"));

@@ -33,6 +33,11 @@ public class RedisKeys {
         return prefix + "celery-taskset-meta-" + groupId;
     }
 
+    /** Seed 003's own Pub/Sub channel of one AI stage, which its Python consumers subscribe to. */
+    public String seedStageChannel(String projectId, String stage) {
+        return prefix + "ai_story:project:" + projectId + ":stage:" + stage;
+    }
+
     public String processing(String node) {
         return prefix + "clipflow:processing:" + node;
     }

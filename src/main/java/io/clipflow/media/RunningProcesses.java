@@ -27,6 +27,20 @@ public class RunningProcesses {
         return scope;
     }
 
+    /**
+     * Work the calling thread's task waits on that is not a process (an LLM provider's stream): {@code cancel} runs
+     * when the task is stopped (time limit, revoke, shutdown), at once if it already was. Returns what detaches it;
+     * outside a task it never runs.
+     */
+    public AutoCloseable whenStopped(Runnable cancel) {
+        Scope scope = byThread.get(Thread.currentThread());
+        if (scope == null) {
+            return () -> {};
+        }
+        scope.hook(cancel);
+        return () -> scope.unhook(cancel);
+    }
+
     void started(Process process) {
         Scope scope = byThread.get(Thread.currentThread());
         if (scope != null) {
@@ -46,6 +60,7 @@ public class RunningProcesses {
 
         private final Thread thread;
         private Process process;
+        private final List<Runnable> hooks = new ArrayList<>();
         private boolean stopped;
         private boolean forced;
         private boolean closed;
@@ -75,11 +90,27 @@ public class RunningProcesses {
             }
             stopped = true;
             forced |= force;
+            boolean reached = !hooks.isEmpty();
+            hooks.forEach(Runnable::run);
             if (process == null) {
-                return false;
+                return reached;
             }
             signal(process, force);
             return true;
+        }
+
+        private synchronized void hook(Runnable cancel) {
+            if (closed) {
+                return;
+            }
+            hooks.add(cancel);
+            if (stopped) {
+                cancel.run();
+            }
+        }
+
+        private synchronized void unhook(Runnable cancel) {
+            hooks.remove(cancel);
         }
 
         private synchronized void attach(Process started) {
@@ -104,6 +135,7 @@ public class RunningProcesses {
             synchronized (this) {
                 closed = true;
                 process = null;
+                hooks.clear();
             }
             byThread.remove(thread, this);
         }

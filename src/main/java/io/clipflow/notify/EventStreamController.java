@@ -3,7 +3,6 @@ package io.clipflow.notify;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipflow.security.ClipflowUser;
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.MediaType;
@@ -50,7 +49,7 @@ class EventStreamController {
                     .body(body);
         }
         SseEmitter emitter = new SseEmitter(properties.sseTimeout().toMillis());
-        Subscriber subscriber = hub.subscribe(topic, new StreamSink(emitter));
+        Subscriber subscriber = hub.subscribe(topic, new SseSink(emitter));
         Runnable gone = () -> {
             hub.unsubscribe(subscriber);
             subscriber.close("closed");
@@ -68,37 +67,5 @@ class EventStreamController {
                 // nginx and similar proxies would otherwise buffer the stream
                 .header("X-Accel-Buffering", "no")
                 .body(emitter);
-    }
-
-    private record StreamSink(SseEmitter emitter) implements Sink {
-
-        @Override
-        public String transport() {
-            return "sse";
-        }
-
-        @Override
-        public void event(Event event) throws IOException {
-            SseEmitter.SseEventBuilder sse = SseEmitter.event();
-            if (event.id() != null) {
-                sse.id(event.id());
-            }
-            emitter.send(sse.data(event.json()));
-        }
-
-        @Override
-        public void control(String text) throws IOException {
-            emitter.send(SseEmitter.event().data(text));
-        }
-
-        @Override
-        public void heartbeat() throws IOException {
-            emitter.send(SseEmitter.event().comment("heartbeat"));
-        }
-
-        @Override
-        public void close(String reason) {
-            emitter.complete();
-        }
     }
 }

@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Who may read which topic: admins everything, a user their own {@code user.<id>}, and for every other kind what the
- * owning feature's {@link TopicPolicy} says. A kind no feature serves (projects, until they exist) is admin-only.
+ * owning feature's {@link TopicPolicy} says. A kind no feature serves is admin-only.
  */
 @Component
 class TopicAccess {

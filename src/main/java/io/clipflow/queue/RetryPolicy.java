@@ -25,6 +25,15 @@ public class RetryPolicy {
         return retries < settings.maxRetries() && retryable(settings, failure);
     }
 
+    /** {@link #backoff(String, int)}, or the failure's {@link RetryHint#retryAfter} when that is later. */
+    public Duration backoff(String taskName, int retries, Throwable failure) {
+        Duration backoff = backoff(taskName, retries);
+        return RetryHint.of(failure)
+                .flatMap(RetryHint::retryAfter)
+                .filter(after -> after.compareTo(backoff) > 0)
+                .orElse(backoff);
+    }
+
     /** The delay before retry number {@code retries + 1}: exponential from the base, capped, with jitter. */
     public Duration backoff(String taskName, int retries) {
         TaskSettings settings = policies.forTask(taskName);
@@ -47,6 +56,9 @@ public class RetryPolicy {
     }
 
     static boolean retryable(TaskSettings settings, Throwable failure) {
+        if (RetryHint.of(failure).map(hint -> !hint.retryable()).orElse(false)) {
+            return false;
+        }
         Set<String> names = hierarchy(failure);
         if (settings.dontRetryFor().stream().anyMatch(names::contains)) {
             return false;

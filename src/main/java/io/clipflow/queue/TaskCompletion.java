@@ -233,7 +233,7 @@ class TaskCompletion {
         String task = message.taskName();
         String type = excType(failure);
         String reason = readable(failure);
-        Instant due = clock.instant().plus(retry.backoff(task, message.retries()));
+        Instant due = clock.instant().plus(retry.backoff(task, message.retries(), failure));
         CeleryMessage again = message.withRetries(message.retries() + 1)
                 .withEta(due.atOffset(ZoneOffset.UTC))
                 .withNewDeliveryTag();

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
 
-/** A {@code text/event-stream} reader of {@code GET /api/events}, recording each event's SSE id and JSON data. */
+/** A {@code text/event-stream} reader (GET /api/events, a POST that streams), recording each event's SSE id and JSON data. */
 public final class SseClient implements AutoCloseable {
 
     /** One SSE event: its {@code id:} (null when none) and its {@code data:} as JSON. */
@@ -32,6 +32,7 @@ public final class SseClient implements AutoCloseable {
     private final String contentType;
     private final InputStream body;
     private volatile int comments;
+    private volatile boolean ended;
 
     private SseClient(HttpResponse<InputStream> response) {
         this.status = response.statusCode();
@@ -54,6 +55,25 @@ public final class SseClient implements AutoCloseable {
         }
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
+        }
+        try {
+            return new SseClient(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** POSTs {@code json} to an endpoint that answers with {@code text/event-stream} (seed 003's use_streaming). */
+    public static SseClient post(String url, String token, String json) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .header("Accept", "text/event-stream")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
         }
         try {
             return new SseClient(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
@@ -120,6 +140,12 @@ public final class SseClient implements AutoCloseable {
         } catch (IOException e) {
             // closed by the test
         }
+        ended = true;
+    }
+
+    /** True once the server has ended the stream (or the test closed it). */
+    public boolean ended() {
+        return ended;
     }
 
     @Override

@@ -173,6 +173,8 @@ class VideoProcessRouteIT extends IntegrationTestBase {
             assertThat(Files.readString(hls.resolve(rung + "/index.m3u8"))).contains("#EXT-X-ENDLIST");
         }
 
+        // the mock after the route's last step sees the exchange before the consumer's finish stores SUCCESS
+        awaitResult(taskId, io.clipflow.task.TaskState.SUCCESS);
         JsonNode stored = new ObjectMapper().readTree(redis.opsForValue().get(keys.result(taskId)));
         assertThat(stored.path("status").asText()).isEqualTo("SUCCESS");
         assertThat(stored.path("result").path("status").asText()).isEqualTo("READY");
