@@ -176,11 +176,15 @@ final class Llm {
                         return result;
                     }));
                 }
+                // the provider's log once every stream has ended (read earlier, a request may not have reached it)
+                List<Map.Entry<String, List<Double>>> done = new ArrayList<>();
+                for (var future : futures) {
+                    done.add(future.get(5, TimeUnit.MINUTES));
+                }
                 List<Stream> streams = new ArrayList<>();
                 JsonNode log = JSON.readTree(get(llmBase + "/_control/log"));
                 for (int i = 0; i < concurrent; i++) {
-                    var got = futures.get(i).get(5, TimeUnit.MINUTES);
-                    streams.add(matched(log, got.getKey(), got.getValue(), started[i], ended[i]));
+                    streams.add(matched(log, done.get(i).getKey(), done.get(i).getValue(), started[i], ended[i]));
                 }
                 last = new Round(streams);
             }
