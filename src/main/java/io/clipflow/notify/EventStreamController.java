@@ -1,7 +1,5 @@
 package io.clipflow.notify;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipflow.security.ClipflowUser;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,22 +21,19 @@ class EventStreamController {
 
     private final EventHub hub;
     private final TopicAccess access;
-    private final EventsProperties properties;
-    private final ObjectMapper json;
+    private final EventStreams streams;
 
-    EventStreamController(EventHub hub, TopicAccess access, EventsProperties properties, ObjectMapper json) {
+    EventStreamController(EventHub hub, TopicAccess access, EventStreams streams) {
         this.hub = hub;
         this.access = access;
-        this.properties = properties;
-        this.json = json;
+        this.streams = streams;
     }
 
     @GetMapping("/api/events")
     ResponseEntity<?> events(
             @RequestParam String topic,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
-            @AuthenticationPrincipal ClipflowUser user)
-            throws JsonProcessingException {
+            @AuthenticationPrincipal ClipflowUser user) {
         if (!access.mayRead(user, topic)) {
             // the same answer for "not yours" and "does not exist", as the REST API gives
             Map<String, String> body = new LinkedHashMap<>();
@@ -48,20 +43,7 @@ class EventStreamController {
                     .contentType(MediaType.APPLICATION_JSON)
                     .body(body);
         }
-        SseEmitter emitter = new SseEmitter(properties.sseTimeout().toMillis());
-        Subscriber subscriber = hub.subscribe(topic, new SseSink(emitter));
-        Runnable gone = () -> {
-            hub.unsubscribe(subscriber);
-            subscriber.close("closed");
-        };
-        emitter.onCompletion(gone);
-        emitter.onTimeout(gone);
-        emitter.onError(e -> gone.run());
-        Map<String, Object> connected = new LinkedHashMap<>();
-        connected.put("type", "connected");
-        connected.put("channel", topic);
-        subscriber.control(json.writeValueAsString(connected));
-        hub.replay(subscriber, lastEventId);
+        SseEmitter emitter = streams.subscribe(topic, sse -> sse, subscriber -> hub.replay(subscriber, lastEventId));
         return ResponseEntity.ok()
                 .header("Cache-Control", "no-cache")
                 // nginx and similar proxies would otherwise buffer the stream

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -33,8 +35,16 @@ public class EventStreams {
      * include} accepts, and ends after the first that {@code last} accepts. Nothing from the topic's history is sent.
      */
     public SseEmitter open(Topic topic, Predicate<String> include, Predicate<String> last) {
+        return subscribe(topic.name(), sse -> new Until(sse, include, last), s -> s.replayed(List.of()));
+    }
+
+    /**
+     * An SSE response subscribed to {@code topic} through the sink {@code wrap} makes of it, unsubscribed when the
+     * response ends; it starts with {@code connected}, then {@code start} decides what of the history comes first.
+     */
+    SseEmitter subscribe(String topic, Function<SseSink, Sink> wrap, Consumer<Subscriber> start) {
         SseEmitter emitter = new SseEmitter(properties.sseTimeout().toMillis());
-        Subscriber subscriber = hub.subscribe(topic.name(), new Until(new SseSink(emitter), include, last));
+        Subscriber subscriber = hub.subscribe(topic, wrap.apply(new SseSink(emitter)));
         Runnable gone = () -> {
             hub.unsubscribe(subscriber);
             subscriber.close("closed");
@@ -44,13 +54,13 @@ public class EventStreams {
         emitter.onError(e -> gone.run());
         Map<String, Object> connected = new LinkedHashMap<>();
         connected.put("type", "connected");
-        connected.put("channel", topic.name());
+        connected.put("channel", topic);
         try {
             subscriber.control(json.writeValueAsString(connected));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        subscriber.replayed(List.of());
+        start.accept(subscriber);
         return emitter;
     }
 

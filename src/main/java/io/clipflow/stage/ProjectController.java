@@ -46,7 +46,6 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 class ProjectController {
 
     private static final Logger log = LoggerFactory.getLogger(ProjectController.class);
-    private static final int MAX_PAGE_SIZE = 100;
     private static final int MAX_SETTINGS = 20_000;
 
     private final ProjectService projects;
@@ -102,10 +101,7 @@ class ProjectController {
             @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "20") int size,
             @AuthenticationPrincipal ClipflowUser user) {
-        if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
-            throw new ApiException(
-                    HttpStatus.BAD_REQUEST, "bad request", "page must be >= 0 and size between 1 and " + MAX_PAGE_SIZE);
-        }
+        ApiException.checkPage(page, size);
         Page<Project> result = projects.list(user.ownerScope(), page, size);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", result.getContent().stream().map(p -> view(p, false)).toList());

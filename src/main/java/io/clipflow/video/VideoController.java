@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.data.domain.Page;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -20,8 +19,6 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 /** Read side of videos. A user sees only their own; another user's video is 404, so existence does not leak. */
 @RestController
 class VideoController {
-
-    private static final int MAX_PAGE_SIZE = 100;
 
     private final VideoService videos;
     private final MediaUrlSigner signer;
@@ -41,10 +38,7 @@ class VideoController {
             @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "20") int size,
             @AuthenticationPrincipal ClipflowUser user) {
-        if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
-            throw new ApiException(
-                    HttpStatus.BAD_REQUEST, "bad request", "page must be >= 0 and size between 1 and " + MAX_PAGE_SIZE);
-        }
+        ApiException.checkPage(page, size);
         Page<Video> result = videos.list(user.ownerScope(), page, size);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", result.getContent().stream().map(this::view).toList());

@@ -13,6 +13,17 @@ public class ApiException extends RuntimeException {
         this.error = error;
     }
 
+    /** The most items one page of a list endpoint holds. */
+    public static final int MAX_PAGE_SIZE = 100;
+
+    /** Refuses a page number below 0 or a page size outside 1..{@value #MAX_PAGE_SIZE}. */
+    public static void checkPage(int page, int size) {
+        if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
+            throw new ApiException(
+                    HttpStatus.BAD_REQUEST, "bad request", "page must be >= 0 and size between 1 and " + MAX_PAGE_SIZE);
+        }
+    }
+
     public static ApiException notFound(String what) {
         return new ApiException(HttpStatus.NOT_FOUND, "not found", what + " does not exist");
     }
