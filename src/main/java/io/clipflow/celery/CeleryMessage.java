@@ -27,6 +27,9 @@ public final class CeleryMessage {
      */
     public static final String OWNER_HEADER = "clipflow_owner";
 
+    /** On a task the dashboard's "retry" sent: the id of the failed task whose call it repeats. */
+    public static final String RETRY_OF_HEADER = "clipflow_retry_of";
+
     private final ObjectNode envelope;
     private final JsonNode argsNode;
     private final JsonNode kwargsNode;
@@ -57,6 +60,12 @@ public final class CeleryMessage {
     public Long ownerId() {
         JsonNode owner = peekHeader(OWNER_HEADER);
         return owner.canConvertToLong() ? owner.asLong() : null;
+    }
+
+    /** {@link #RETRY_OF_HEADER}, or null. */
+    public String retryOf() {
+        JsonNode of = peekHeader(RETRY_OF_HEADER);
+        return of.isTextual() ? of.asText() : null;
     }
 
     public String taskId() {
@@ -205,6 +214,12 @@ public final class CeleryMessage {
 
     /** Adds or replaces a header of Clipflow's own (Celery carries unknown headers along unchanged). */
     public CeleryMessage withHeader(String name, long value) {
+        ObjectNode copy = envelope.deepCopy();
+        headers(copy).put(name, value);
+        return derive(copy);
+    }
+
+    public CeleryMessage withHeader(String name, String value) {
         ObjectNode copy = envelope.deepCopy();
         headers(copy).put(name, value);
         return derive(copy);

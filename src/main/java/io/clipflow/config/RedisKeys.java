@@ -85,6 +85,11 @@ public class RedisKeys {
         return prefix + "clipflow:rate:" + action + ":" + userId;
     }
 
+    /** Failed dashboard sign-ins of one user name or one client address in the current window, see LoginThrottle. */
+    public String loginFailures(String kind, String subject) {
+        return prefix + "clipflow:login-failures:" + kind + ":" + subject;
+    }
+
     public String events(String topic) {
         return prefix + "clipflow:events:" + topic;
     }

@@ -1,17 +1,7 @@
 package io.clipflow.ops;
 
-import io.clipflow.queue.ControlChannel;
-import io.clipflow.queue.DeliveryProperties;
-import io.clipflow.queue.ReliableQueue;
 import io.clipflow.security.ClipflowUser;
-import io.clipflow.task.TaskRecord;
-import io.clipflow.task.TaskState;
-import io.clipflow.task.TaskTracker;
-import io.clipflow.web.ApiException;
-import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -19,30 +9,14 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-/**
- * Revoke, as Celery's {@code AsyncResult.revoke(terminate=...)}: a pending task is skipped when it comes up (and ends
- * REVOKED at once); a running one is stopped only with {@code terminate}, on whichever node runs it.
- */
+/** {@code POST /api/tasks/{id}/revoke}, optionally {@code {"terminate": true}}: see {@link TaskRevocation}. */
 @RestController
 class TaskControlController {
 
-    private final TaskTracker tracker;
-    private final ReliableQueue queue;
-    private final ControlChannel control;
-    private final DeliveryProperties delivery;
-    private final Clock clock;
+    private final TaskRevocation revocation;
 
-    TaskControlController(
-            TaskTracker tracker,
-            ReliableQueue queue,
-            ControlChannel control,
-            DeliveryProperties delivery,
-            Clock clock) {
-        this.tracker = tracker;
-        this.queue = queue;
-        this.control = control;
-        this.delivery = delivery;
-        this.clock = clock;
+    TaskControlController(TaskRevocation revocation) {
+        this.revocation = revocation;
     }
 
     record Revoke(Boolean terminate) {}
@@ -52,46 +26,7 @@ class TaskControlController {
             @PathVariable String taskId,
             @RequestBody(required = false) Revoke body,
             @AuthenticationPrincipal ClipflowUser user) {
-        Optional<TaskRecord> record = tracker.find(taskId);
-        if (!tracker.visibleTo(taskId, user)) {
-            throw ApiException.notFound("task " + taskId);
-        }
         boolean terminate = body != null && Boolean.TRUE.equals(body.terminate());
-        // the live state is the stored result (every task has one once started); the history row, which anonymous
-        // successes need not have (clipflow.results.history), only when there is none yet
-        TaskState state = tracker.result(taskId)
-                .map(r -> liveState(r.status()))
-                .or(() -> record.map(TaskRecord::getState))
-                .orElse(TaskState.PENDING);
-        if (state == TaskState.SUCCESS || state == TaskState.FAILURE || state == TaskState.REVOKED) {
-            throw new ApiException(
-                    org.springframework.http.HttpStatus.CONFLICT,
-                    "conflict",
-                    "task " + taskId + " already ended " + state);
-        }
-        queue.revoke(taskId, clock.instant().plus(delivery.revokedTtl()));
-        boolean running = state == TaskState.STARTED || state == TaskState.PROGRESS;
-        if (terminate) {
-            // also when it looks pending: a task shows STARTED only after clipflow.results.started-after
-            control.terminate(taskId);
-        }
-        if (!running) {
-            tracker.revoked(taskId, "revoked");
-        }
-        Map<String, Object> reply = new LinkedHashMap<>();
-        reply.put("task_id", taskId);
-        reply.put("revoked", true);
-        reply.put("terminate", terminate);
-        reply.put("was", state.name());
-        return ResponseEntity.accepted().body(reply);
-    }
-
-    /** A Celery state name as a task state; a custom one (a task's own progress state) means it is running. */
-    private static TaskState liveState(String status) {
-        try {
-            return TaskState.valueOf(status);
-        } catch (IllegalArgumentException e) {
-            return TaskState.PROGRESS;
-        }
+        return ResponseEntity.accepted().body(revocation.revoke(taskId, terminate, user));
     }
 }

@@ -3,12 +3,8 @@ package io.clipflow.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipflow.celery.CeleryMessage;
-import io.clipflow.celery.CeleryMessageCodec;
 import io.clipflow.celery.TaskOptions;
 import io.clipflow.config.RedisKeys;
-import io.clipflow.queue.CeleryEventDispatcher;
-import io.clipflow.queue.ReliableQueue;
-import io.clipflow.queue.TaskRegistry;
 import io.clipflow.security.ClipflowUser;
 import io.clipflow.task.TaskTracker;
 import io.clipflow.web.ApiException;
@@ -27,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -43,28 +38,15 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class TaskSendController {
 
-    private final TaskRegistry registry;
-    private final CeleryMessageCodec codec;
-    private final ReliableQueue queue;
+    private final TaskSender sender;
     private final TaskTracker tracker;
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
     private final ObjectMapper json;
-    private final CeleryEventDispatcher events;
 
     TaskSendController(
-            TaskRegistry registry,
-            CeleryMessageCodec codec,
-            ReliableQueue queue,
-            TaskTracker tracker,
-            StringRedisTemplate redis,
-            RedisKeys keys,
-            ObjectMapper json,
-            CeleryEventDispatcher events) {
-        this.events = events;
-        this.registry = registry;
-        this.codec = codec;
-        this.queue = queue;
+            TaskSender sender, TaskTracker tracker, StringRedisTemplate redis, RedisKeys keys, ObjectMapper json) {
+        this.sender = sender;
         this.tracker = tracker;
         this.redis = redis;
         this.keys = keys;
@@ -87,12 +69,25 @@ class TaskSendController {
     @PostMapping("/api/tasks")
     ResponseEntity<Map<String, Object>> send(
             @Valid @RequestBody SendTask body, @AuthenticationPrincipal ClipflowUser user) {
-        CeleryMessage message = publish(body, TaskOptions.none(), user);
+        CeleryMessage message = sender.send(body, TaskOptions.none(), user);
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("task_id", message.taskId());
         reply.put("task", message.taskName());
         reply.put("queue", message.queue());
         reply.put("state", "PENDING");
+        return ResponseEntity.accepted().body(reply);
+    }
+
+    /** Sends an ended (FAILURE or REVOKED) task again with its kept arguments: see {@link TaskSender#retry}. */
+    @PostMapping("/api/tasks/{taskId}/retry")
+    ResponseEntity<Map<String, Object>> retry(@PathVariable String taskId, @AuthenticationPrincipal ClipflowUser user) {
+        CeleryMessage message = sender.retry(taskId, user);
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("task_id", message.taskId());
+        reply.put("task", message.taskName());
+        reply.put("queue", message.queue());
+        reply.put("state", "PENDING");
+        reply.put("retry_of", taskId);
         return ResponseEntity.accepted().body(reply);
     }
 
@@ -102,7 +97,8 @@ class TaskSendController {
         String groupId = UUID.randomUUID().toString();
         List<String> ids = new ArrayList<>();
         for (SendTask task : body.tasks()) {
-            ids.add(publish(task, TaskOptions.none().withGroup(groupId), user).taskId());
+            ids.add(sender.send(task, TaskOptions.none().withGroup(groupId), user)
+                    .taskId());
         }
         saveGroup(groupId, ids);
         return ResponseEntity.accepted().body(Map.of("group_id", groupId, "task_ids", ids));
@@ -149,44 +145,6 @@ class TaskSendController {
         reply.put("ready", done == ids.size());
         reply.put("results", members);
         return reply;
-    }
-
-    private CeleryMessage publish(SendTask body, TaskOptions base, ClipflowUser user) {
-        String target = body.queue() != null
-                ? body.queue()
-                : registry.find(body.task())
-                        .map(TaskRegistry.Entry::queue)
-                        .orElseThrow(() -> new ApiException(
-                                HttpStatus.BAD_REQUEST,
-                                "unknown task",
-                                "task " + body.task() + " is not registered; declare remote tasks with "
-                                        + "clipflow.tasks.\"[name]\".queue"));
-        if (body.queue() != null && registry.find(body.task()).isEmpty()) {
-            throw new ApiException(
-                    HttpStatus.BAD_REQUEST, "unknown task", "task " + body.task() + " is not registered");
-        }
-        if (!target.matches("[A-Za-z0-9_.\\-]{1,255}")) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "bad request", "invalid queue name");
-        }
-        TaskOptions options = base;
-        if (body.countdown() != null) {
-            options = options.withCountdown(Duration.ofMillis(Math.round(body.countdown() * 1000)));
-        }
-        if (body.eta() != null) {
-            options = options.withEta(body.eta());
-        }
-        if (body.expires() != null) {
-            options = options.withExpires(body.expires());
-        }
-        if (body.priority() != null) {
-            options = options.withPriority(body.priority());
-        }
-        CeleryMessage message = codec.newTask(body.task(), body.args(), body.kwargs(), target, options)
-                .withHeader(CeleryMessage.OWNER_HEADER, user.id());
-        tracker.queued(message.taskId(), message.taskName(), target, user.id(), null);
-        queue.publish(target, message.priority(), codec.encode(message));
-        events.sent(message);
-        return message;
     }
 
     private void saveGroup(String groupId, List<String> ids) {

@@ -3,8 +3,9 @@ package io.clipflow.queue;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,14 +26,24 @@ final class DeadlineRunner implements AutoCloseable {
     private final Duration deadline;
     private final ThreadPoolExecutor threads;
 
+    /**
+     * One permit per thread, taken before a command is handed over and given back when it ends. Counting here rather
+     * than relying on the pool's own refusal: a thread that just finished a command is not back at its queue yet, and
+     * a pool without a queue would refuse the next command although nothing overruns.
+     */
+    private final Semaphore free;
+
     DeadlineRunner(String name, int threads, Duration deadline) {
         this.deadline = deadline;
+        this.free = new Semaphore(threads);
         AtomicInteger n = new AtomicInteger();
-        this.threads = new ThreadPoolExecutor(0, threads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.threads =
+                new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.threads.allowCoreThreadTimeOut(true);
     }
 
     /**
@@ -42,14 +53,25 @@ final class DeadlineRunner implements AutoCloseable {
      * @return whether it ended within the deadline
      */
     boolean run(Runnable command, Supplier<String> what) {
-        Future<?> done;
-        try {
-            done = threads.submit(command);
-        } catch (RejectedExecutionException e) {
+        if (!free.tryAcquire()) {
             log.warn(
                     "remote control: dropped {}: {} earlier commands still run past their deadline",
                     what.get(),
                     threads.getMaximumPoolSize());
+            return false;
+        }
+        Future<?> done;
+        try {
+            done = threads.submit(() -> {
+                try {
+                    command.run();
+                } finally {
+                    free.release();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            free.release();
+            log.warn("remote control: dropped {}: the runner is closed", what.get());
             return false;
         }
         try {

@@ -5,9 +5,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.List;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -45,10 +43,7 @@ class BearerTokenFilter extends OncePerRequestFilter {
     }
 
     private static void signIn(ClipflowUser user) {
-        var auth = new UsernamePasswordAuthenticationToken(
-                user,
-                null,
-                List.of(new SimpleGrantedAuthority("ROLE_" + user.role().name())));
+        var auth = new UsernamePasswordAuthenticationToken(user, null, user.authorities());
         SecurityContextHolder.getContext().setAuthentication(auth);
     }
 }

@@ -1,7 +1,12 @@
 package io.clipflow.security;
 
-/** The signed-in user as controllers see it ({@code @AuthenticationPrincipal}). */
-public record ClipflowUser(long id, String username, Role role) {
+import java.io.Serializable;
+import java.util.List;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+
+/** The signed-in user as controllers see it ({@code @AuthenticationPrincipal}); kept in a dashboard session. */
+public record ClipflowUser(long id, String username, Role role) implements Serializable {
     public boolean isAdmin() {
         return role == Role.ADMIN;
     }
@@ -9,5 +14,10 @@ public record ClipflowUser(long id, String username, Role role) {
     /** The owner filter for queries: null (everything) for an admin, the user's id otherwise. */
     public Long ownerScope() {
         return isAdmin() ? null : id;
+    }
+
+    /** The Spring Security authorities of this user's role ({@code ROLE_ADMIN}, ...). */
+    public List<GrantedAuthority> authorities() {
+        return List.of(new SimpleGrantedAuthority("ROLE_" + role.name()));
     }
 }

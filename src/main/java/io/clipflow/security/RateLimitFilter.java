@@ -43,7 +43,7 @@ class RateLimitFilter extends OncePerRequestFilter {
             String path = request.getServletPath();
             RateLimiter.Decision decision = null;
             try {
-                if (path.equals("/api/videos")) {
+                if (path.equals("/api/videos") || path.equals("/ui/videos")) {
                     decision = limiter.take("upload", user.id(), properties.uploadBurst(), properties.uploadEvery());
                 } else if (TASK_SUBMISSION.matcher(path).matches()) {
                     decision = limiter.take("task", user.id(), properties.taskBurst(), properties.taskEvery());

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -17,6 +18,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.web.cors.CorsConfiguration;
@@ -25,7 +27,11 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
 
 /**
- * Every API call and WebSocket needs a bearer token (API token, or an SSO JWT when configured; for live events
+ * Two chains. The dashboard's ({@link #pages}): a session cookie from a form sign-in, CSRF tokens on every form and
+ * htmx request, refusals as pages. The API's ({@link #api}), for everything else: stateless, so a session cookie
+ * never authenticates an API call (which is why the API needs no CSRF token).
+ *
+ * <p>Every API call and WebSocket needs a bearer token (API token, or an SSO JWT when configured; for live events
  * a browser may use a one-time ticket instead); users, operations and actuator need
  * ADMIN; media is public to whoever holds a signed URL (the controller checks the signature); health is public so load
  * balancers can probe it. Everything else is denied. Every refusal is JSON, every response carries security headers.
@@ -33,7 +39,55 @@ import org.springframework.web.filter.CorsFilter;
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
 
+    /** The paths the dashboard chain owns; everything else is the API's. */
+    static final String[] PAGE_PATHS = {
+        "/", "/login", "/logout", "/ui", "/ui/**", "/webjars/**", "/assets/**", "/favicon.ico"
+    };
+
     @Bean
+    @Order(1)
+    SecurityFilterChain pages(
+            HttpSecurity http,
+            Passwords passwords,
+            LoginThrottle throttle,
+            JsonErrorWriter errors,
+            RateLimiter limiter,
+            RateLimitProperties rateLimits)
+            throws Exception {
+        http.securityMatcher(PAGE_PATHS)
+                .addFilterAfter(new RateLimitFilter(limiter, rateLimits, errors), AuthorizationFilter.class)
+                .authenticationProvider(new PasswordAuthenticator(passwords, throttle))
+                .httpBasic(b -> b.disable())
+                .requestCache(r -> r.disable())
+                .headers(h -> {
+                    h.defaultsDisabled();
+                    SecurityHeaders.pageWriters().forEach(h::addHeaderWriter);
+                })
+                .formLogin(f -> f.loginPage("/login")
+                        .defaultSuccessUrl("/ui", true)
+                        .failureHandler((req, res, ex) -> res.sendRedirect(req.getContextPath()
+                                + (ex instanceof PasswordAuthenticator.Throttled
+                                        ? "/login?throttled"
+                                        : "/login?error"))))
+                .logout(l -> l.logoutUrl("/logout")
+                        .logoutSuccessUrl("/login?signed-out")
+                        .deleteCookies("clipflow_session"))
+                // a new session id at sign-in (no fixation); the CSRF token is kept in the session
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED)
+                        .sessionFixation(f -> f.changeSessionId()))
+                .authorizeHttpRequests(a -> a.dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC)
+                        .permitAll()
+                        .requestMatchers("/login", "/webjars/**", "/assets/**", "/favicon.ico")
+                        .permitAll()
+                        .anyRequest()
+                        .authenticated())
+                .exceptionHandling(e -> e.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/login"))
+                        .accessDeniedHandler(PageRefusal::write));
+        return http.build();
+    }
+
+    @Bean
+    @Order(2)
     SecurityFilterChain api(
             HttpSecurity http,
             BearerAuthenticator tokens,

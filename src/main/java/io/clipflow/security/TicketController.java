@@ -8,7 +8,10 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code POST /api/ws-tickets}: a one-time ticket a browser passes as {@code ?ticket=} to /ws/... or /api/events. */
+/**
+ * {@code POST /api/ws-tickets} (bearer token) or {@code POST /ui/ws-tickets} (dashboard session and CSRF header): a
+ * one-time ticket a browser passes as {@code ?ticket=} to /ws/... or /api/events.
+ */
 @RestController
 class TicketController {
 
@@ -18,7 +21,7 @@ class TicketController {
         this.tickets = tickets;
     }
 
-    @PostMapping("/api/ws-tickets")
+    @PostMapping({"/api/ws-tickets", "/ui/ws-tickets"})
     @ResponseStatus(HttpStatus.CREATED)
     Map<String, Object> issue(@AuthenticationPrincipal ClipflowUser user) {
         Map<String, Object> reply = new LinkedHashMap<>();

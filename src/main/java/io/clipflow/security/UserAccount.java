@@ -31,12 +31,24 @@ class UserAccount {
     @Column(name = "sso_subject")
     private String ssoSubject;
 
+    /** Spring Security's encoded form ({@code {bcrypt}$2a$...}); null when the user cannot sign in with a password. */
+    @Column(name = "password_hash")
+    private String passwordHash;
+
     protected UserAccount() {}
 
     static UserAccount fromSso(String username, Role role, String subject, Instant now) {
         UserAccount user = new UserAccount(username, role, now);
         user.ssoSubject = subject;
         return user;
+    }
+
+    void passwordHash(String encoded) {
+        this.passwordHash = encoded;
+    }
+
+    String getPasswordHash() {
+        return passwordHash;
     }
 
     void role(Role role) {

@@ -45,6 +45,7 @@ class TaskHistory {
      * One state change of one task.
      *
      * @param retries null keeps the row's count
+     * @param call the task's arguments and links from its message, written beside the row once (null: not known)
      * @param name null when the task is only updated (never inserted) by this change; a change that follows a
      *     STARTED must carry it, since with {@code owned-and-failed} an anonymous task's STARTED alone writes no row
      */
@@ -56,7 +57,21 @@ class TaskHistory {
             String worker,
             String error,
             Integer retries,
-            Instant at) {}
+            Instant at,
+            TaskCallInfo call) {
+
+        Change(
+                String taskId,
+                String name,
+                String queue,
+                TaskState state,
+                String worker,
+                String error,
+                Integer retries,
+                Instant at) {
+            this(taskId, name, queue, state, worker, error, retries, at, null);
+        }
+    }
 
     private final JdbcTemplate jdbc;
     private final boolean everyTask;
@@ -66,7 +81,10 @@ class TaskHistory {
     private final Thread writer;
     private volatile boolean running = true;
 
-    TaskHistory(JdbcTemplate jdbc, TransactionTemplate tx, ResultProperties properties) {
+    private final TaskCalls calls;
+
+    TaskHistory(JdbcTemplate jdbc, TransactionTemplate tx, ResultProperties properties, TaskCalls calls) {
+        this.calls = calls;
         this.everyTask = properties.history() == ResultProperties.History.ALL;
         this.jdbc = jdbc;
         this.tx = tx;
@@ -148,6 +166,7 @@ class TaskHistory {
         Map<String, TaskRecord> rows = load(new ArrayList<>(byTask.keySet()));
         List<Object[]> updates = new ArrayList<>();
         List<Object[]> inserts = new ArrayList<>();
+        Map<String, TaskCallInfo> newCalls = new HashMap<>();
         for (Map.Entry<String, List<Change>> e : byTask.entrySet()) {
             TaskRecord row = rows.get(e.getKey());
             boolean existing = row != null;
@@ -167,6 +186,10 @@ class TaskHistory {
             if (row == null) {
                 continue;
             }
+            e.getValue().stream()
+                    .filter(c -> c.call() != null && (c.state() == TaskState.STARTED || !existing))
+                    .findFirst()
+                    .ifPresent(c -> newCalls.put(c.taskId(), c.call()));
             if (existing) {
                 updates.add(new Object[] {
                     row.getState().name(),
@@ -204,6 +227,7 @@ class TaskHistory {
                             + " finished_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     inserts);
         }
+        calls.addAll(newCalls);
     }
 
     private static boolean plainSuccess(Change c) {

@@ -27,4 +27,7 @@ interface TaskRecordRepository extends JpaRepository<TaskRecord, String> {
             "select t.name, t.startedAt, t.finishedAt from TaskRecord t where t.state = io.clipflow.task.TaskState.SUCCESS"
                     + " and t.startedAt is not null and t.finishedAt >= :since")
     List<Object[]> runtimesSince(@Param("since") Instant since);
+
+    /** Every task of a video, oldest first (index task_video). */
+    List<TaskRecord> findByVideoIdOrderByCreatedAtAsc(Long videoId);
 }

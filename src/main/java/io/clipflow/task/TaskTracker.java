@@ -30,6 +30,7 @@ public class TaskTracker implements TaskBookkeeping {
     private final Clock clock;
     private final ApplicationEventPublisher events;
     private final TaskHistory history;
+    private final TaskCalls calls;
     private final boolean everyTask;
     /**
      * STARTED history changes of running anonymous tasks, held back until the task ends: a plain success drops them
@@ -44,7 +45,9 @@ public class TaskTracker implements TaskBookkeeping {
             TransactionTemplate tx,
             ResultProperties properties,
             Clock clock,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events,
+            TaskCalls calls) {
+        this.calls = calls;
         this.events = events;
         this.history = history;
         this.backend = backend;
@@ -102,6 +105,15 @@ public class TaskTracker implements TaskBookkeeping {
     /** Records a task this node is about to send, so its owner can see it before any worker does. */
     public void queued(String taskId, String name, String queue, Long ownerId, Long videoId) {
         records.save(new TaskRecord(taskId, name, queue, ownerId, videoId, clock.instant()));
+    }
+
+    /** {@link #queued} with the message's arguments, so they can be searched and retried from the moment it is sent. */
+    public void queued(CeleryMessage message, String queue, Long ownerId, Long videoId) {
+        tx.executeWithoutResult(s -> {
+            records.saveAndFlush(
+                    new TaskRecord(message.taskId(), message.taskName(), queue, ownerId, videoId, clock.instant()));
+            calls.addAll(java.util.Map.of(message.taskId(), TaskCallInfo.of(message)));
+        });
     }
 
     /**
@@ -230,6 +242,24 @@ public class TaskTracker implements TaskBookkeeping {
                 .isPresent();
     }
 
+    /** The tasks that processed a video, oldest first, this node's pending history writes included. */
+    public List<TaskRecord> forVideo(long videoId) {
+        history.flush();
+        return records.findByVideoIdOrderByCreatedAtAsc(videoId);
+    }
+
+    /** The task's call (arguments, parent, root, group, ETA) when it has a history row and its call was kept. */
+    public Optional<TaskCallInfo> call(String taskId) {
+        history.flush();
+        return calls.find(taskId);
+    }
+
+    /** Tasks that name {@code taskId} as their parent, oldest first (at most 100). */
+    public List<String> children(String taskId) {
+        history.flush();
+        return calls.children(taskId);
+    }
+
     /** The task's history row, including every change this node made to it so far. */
     public Optional<TaskRecord> find(String taskId) {
         history.flush();
@@ -270,6 +300,7 @@ public class TaskTracker implements TaskBookkeeping {
                 worker,
                 error,
                 message.retries(),
-                clock.instant());
+                clock.instant(),
+                TaskCallInfo.of(message));
     }
 }

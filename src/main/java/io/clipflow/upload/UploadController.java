@@ -22,7 +22,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
 /**
- * The HTTP edge of uploads, kept thin: the part goes into the media store's staging folder (a rename of the servlet
+ * The HTTP edge of uploads, for the API ({@code POST /api/videos}, bearer token) and the dashboard ({@code POST
+ * /ui/videos}, session cookie and CSRF header, the same reply), kept thin: the part goes into the media store's staging folder (a rename of the servlet
  * container's own spool file, which lives on the same file system), then route video-upload decides what happens.
  */
 @RestController
@@ -38,7 +39,9 @@ class UploadController {
         this.routes = routes;
     }
 
-    @PostMapping(path = "/api/videos", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @PostMapping(
+            path = {"/api/videos", "/ui/videos"},
+            consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<Object> upload(
             @RequestPart("file") MultipartFile file,
             @RequestParam(name = "title", required = false) String title,

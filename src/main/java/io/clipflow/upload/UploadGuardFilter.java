@@ -8,6 +8,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Set;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
@@ -21,6 +22,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Component
 class UploadGuardFilter extends OncePerRequestFilter {
 
+    /** The API's upload and the dashboard's (see UploadController). */
+    static final Set<String> UPLOAD_PATHS = Set.of("/api/videos", "/ui/videos");
+
     private final UploadProperties properties;
     private final VideoService videos;
     private final JsonErrorWriter errors;
@@ -33,7 +37,7 @@ class UploadGuardFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !("POST".equals(request.getMethod()) && "/api/videos".equals(request.getServletPath()));
+        return !("POST".equals(request.getMethod()) && UPLOAD_PATHS.contains(request.getServletPath()));
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.data.domain.Page;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -37,15 +38,44 @@ class VideoController {
     Map<String, Object> list(
             @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "20") int size,
+            @RequestParam(required = false) String q,
+            @RequestParam(required = false) String status,
             @AuthenticationPrincipal ClipflowUser user) {
         ApiException.checkPage(page, size);
-        Page<Video> result = videos.list(user.ownerScope(), page, size);
+        Page<Video> result = videos.search(user.ownerScope(), checkedQuery(q), parseStatus(status), page, size);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", result.getContent().stream().map(this::view).toList());
         body.put("page", page);
         body.put("size", size);
         body.put("total", result.getTotalElements());
         return body;
+    }
+
+    /** A title search of at most 200 characters. */
+    static String checkedQuery(String q) {
+        if (q != null && (q.length() > 200 || q.chars().anyMatch(Character::isISOControl))) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "bad request", "q must be at most 200 printable characters");
+        }
+        return q;
+    }
+
+    /** A status filter: one of VideoStatus but DELETED, any case; blank means none. */
+    static VideoStatus parseStatus(String status) {
+        if (status == null || status.isBlank()) {
+            return null;
+        }
+        try {
+            VideoStatus parsed = VideoStatus.valueOf(status.strip().toUpperCase(java.util.Locale.ROOT));
+            if (parsed != VideoStatus.DELETED) {
+                return parsed;
+            }
+        } catch (IllegalArgumentException e) {
+            // answered below
+        }
+        throw new ApiException(
+                HttpStatus.BAD_REQUEST,
+                "bad request",
+                "status must be one of UPLOADED, QUEUED, PROCESSING, READY, FAILED");
     }
 
     @DeleteMapping("/api/videos/{id}")

@@ -2,17 +2,12 @@ package io.clipflow.video;
 
 import java.util.Collection;
 import java.util.Optional;
-import org.springframework.data.domain.Page;
-import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.query.Param;
 
-interface VideoRepository extends JpaRepository<Video, Long> {
-    Page<Video> findByOwnerIdAndStatusNot(Long ownerId, VideoStatus status, Pageable pageable);
-
-    Page<Video> findByStatusNot(VideoStatus status, Pageable pageable);
-
+interface VideoRepository extends JpaRepository<Video, Long>, JpaSpecificationExecutor<Video> {
     Optional<Video> findByIdAndOwnerId(Long id, Long ownerId);
 
     Optional<Video> findByTaskId(String taskId);

@@ -8,10 +8,12 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
+import org.springframework.data.jpa.domain.Specification;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -200,12 +202,30 @@ public class VideoService {
                 ownerId, EnumSet.of(VideoStatus.UPLOADED, VideoStatus.QUEUED, VideoStatus.PROCESSING));
     }
 
+    /**
+     * One page of the user's videos ({@code ownerId == null}: everyone's), newest first, optionally only those whose
+     * title (or file name, when untitled) contains {@code title} ignoring case, and only those in {@code status}.
+     */
     @Transactional(readOnly = true)
-    public Page<Video> list(Long ownerId, int page, int size) {
-        PageRequest request = PageRequest.of(page, size, Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id")));
-        return ownerId == null
-                ? videos.findByStatusNot(VideoStatus.DELETED, request)
-                : videos.findByOwnerIdAndStatusNot(ownerId, VideoStatus.DELETED, request);
+    public Page<Video> search(Long ownerId, String title, VideoStatus status, int page, int size) {
+        Specification<Video> spec = (v, q, cb) -> cb.notEqual(v.get("status"), VideoStatus.DELETED);
+        if (ownerId != null) {
+            spec = spec.and((v, q, cb) -> cb.equal(v.get("ownerId"), ownerId));
+        }
+        if (status != null) {
+            spec = spec.and((v, q, cb) -> cb.equal(v.get("status"), status));
+        }
+        if (title != null && !title.isBlank()) {
+            String pattern = "%" + likeEscaped(title.strip().toLowerCase(Locale.ROOT)) + "%";
+            spec = spec.and(
+                    (v, q, cb) -> cb.like(cb.lower(cb.coalesce(v.get("title"), v.get("originalName"))), pattern, '\\'));
+        }
+        return videos.findAll(
+                spec, PageRequest.of(page, size, Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id"))));
+    }
+
+    private static String likeEscaped(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     public Video get(long videoId) {

@@ -24,17 +24,33 @@ public final class SecurityHeaders {
     static final String CONTENT_SECURITY_POLICY =
             "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+    // the dashboard: its own scripts, styles and media only (no inline script or style, no eval), media and workers
+    // from
+    // blob: for hls.js, connections back to this origin (fetch, WebSocket); never framed
+    static final String PAGE_CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self';"
+            + " img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; worker-src 'self' blob:;"
+            + " object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
     private SecurityHeaders() {}
 
     /** A fresh list of writers (HSTS writes only on HTTPS requests). */
     public static List<HeaderWriter> writers() {
+        return writers(CONTENT_SECURITY_POLICY);
+    }
+
+    /** The same headers with the dashboard's CSP. */
+    public static List<HeaderWriter> pageWriters() {
+        return writers(PAGE_CONTENT_SECURITY_POLICY);
+    }
+
+    private static List<HeaderWriter> writers(String contentSecurityPolicy) {
         return List.of(
                 new XContentTypeOptionsHeaderWriter(),
                 new XXssProtectionHeaderWriter(),
                 new CacheControlHeadersWriter(),
                 new HstsHeaderWriter(),
                 new XFrameOptionsHeaderWriter(XFrameOptionsMode.DENY),
-                new ContentSecurityPolicyHeaderWriter(CONTENT_SECURITY_POLICY),
+                new ContentSecurityPolicyHeaderWriter(contentSecurityPolicy),
                 new ReferrerPolicyHeaderWriter(ReferrerPolicy.NO_REFERRER),
                 new StaticHeadersWriter("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
                 new StaticHeadersWriter("Cross-Origin-Opener-Policy", "same-origin"));

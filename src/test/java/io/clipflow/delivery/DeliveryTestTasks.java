@@ -17,13 +17,15 @@ import org.springframework.stereotype.Component;
  * Test tasks behind route delivery-test. Records every run (task id → start times) so tests can count executions.
  * {@code echo(x)} returns x; {@code flaky(fail_times)} fails its first attempts (by Celery's retries counter);
  * {@code fails_until(runs)} fails until it has run that many times in total (so a replay can succeed);
- * {@code ffmpeg_sleep(seconds, marker)} runs a real-time ffmpeg for that long.
+ * {@code ffmpeg_sleep(seconds, marker)} runs a real-time ffmpeg for that long; {@code fails_once(key)} fails the first
+ * task that names a key and succeeds for every later one (so a retry as a new task, with the same arguments, succeeds).
  */
 @Component("deliveryTestTasks")
 public class DeliveryTestTasks {
 
     private final FfmpegRunner runner;
     private final Map<String, List<Instant>> runs = new ConcurrentHashMap<>();
+    private final java.util.Set<String> seenKeys = ConcurrentHashMap.newKeySet();
 
     DeliveryTestTasks(FfmpegRunner runner) {
         this.runner = runner;
@@ -43,6 +45,14 @@ public class DeliveryTestTasks {
                     throw new MediaException("flaky failure on attempt " + (message.retries() + 1));
                 }
                 yield "ok after " + message.retries() + " retries";
+            }
+            case "clipflow.test.fails_once" -> {
+                String key = String.valueOf(
+                        message.args().isEmpty() ? null : message.args().get(0));
+                if (seenKeys.add(key)) {
+                    throw new MediaException("first time for " + key);
+                }
+                yield "ok for " + key;
             }
             case "clipflow.test.fails_until" -> {
                 int needed = ((Number) kwargs.get("runs")).intValue();

@@ -826,8 +826,9 @@ class HostileInputIT extends IntegrationTestBase {
         try (Stream<Path> top = Files.list(data)) {
             assertThat(top.map(p -> p.getFileName().toString()))
                     .as("nothing written beside the data folders")
-                    .allMatch(n -> Set.of("db", "media", "tmp", "redis", "admin-token", "media-secret")
-                            .contains(n));
+                    .allMatch(
+                            n -> Set.of("db", "media", "tmp", "redis", "admin-token", "admin-password", "media-secret")
+                                    .contains(n));
         }
     }
 

@@ -74,7 +74,10 @@ class TaskHistoryIT extends IntegrationTestBase {
     @Test
     void withHistoryAllAnAnonymousSuccessGetsARowWithItsStartAndEnd() throws InterruptedException {
         TaskHistory all = new TaskHistory(
-                jdbc, tx, new ResultProperties(Duration.ofDays(1), true, ResultProperties.History.ALL, Duration.ZERO));
+                jdbc,
+                tx,
+                new ResultProperties(Duration.ofDays(1), true, ResultProperties.History.ALL, Duration.ZERO),
+                new TaskCalls(jdbc));
         try {
             String id = UUID.randomUUID().toString();
             Instant started = Instant.now();
@@ -101,7 +104,8 @@ class TaskHistoryIT extends IntegrationTestBase {
                 jdbc,
                 tx,
                 new ResultProperties(
-                        Duration.ofDays(1), true, ResultProperties.History.OWNED_AND_FAILED, Duration.ZERO));
+                        Duration.ofDays(1), true, ResultProperties.History.OWNED_AND_FAILED, Duration.ZERO),
+                new TaskCalls(jdbc));
         try {
             String quick = UUID.randomUUID().toString();
             String running = UUID.randomUUID().toString();

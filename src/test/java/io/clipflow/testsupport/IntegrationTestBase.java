@@ -2,6 +2,7 @@ package io.clipflow.testsupport;
 
 import io.clipflow.celery.CeleryResult;
 import io.clipflow.config.RedisKeys;
+import io.clipflow.security.Passwords;
 import io.clipflow.security.Role;
 import io.clipflow.security.TokenService;
 import io.clipflow.task.TaskState;
@@ -33,6 +34,9 @@ public abstract class IntegrationTestBase {
     protected TokenService tokens;
 
     @Autowired
+    protected Passwords passwords;
+
+    @Autowired
     private StringRedisTemplate resultRedis;
 
     @Autowired
@@ -54,6 +58,21 @@ public abstract class IntegrationTestBase {
         var user = tokens.createUser(name, role);
         return new ApiClient(
                 "http://127.0.0.1:" + port, tokens.issue(user.id(), "test").token(), user.id());
+    }
+
+    /** A new user with a dashboard password and an API token. */
+    public record Account(long id, String username, String password, ApiClient api) {}
+
+    protected Account newAccount(Role role) {
+        ApiClient api = newUser(role);
+        String name = tokens.findUser(api.userId()).orElseThrow().username();
+        String password = "pw-" + UUID.randomUUID();
+        passwords.set(api.userId(), password);
+        return new Account(api.userId(), name, password, api);
+    }
+
+    protected String base() {
+        return "http://127.0.0.1:" + port;
     }
 
     /** This app's stored result of {@code taskId} once it is in {@code state}; {@link TaskResults#DEFAULT_WAIT}. */

@@ -1,0 +1,1 @@
+-- H2 (embedded mode) searches task arguments with a plain scan: one node, a laptop's history.
