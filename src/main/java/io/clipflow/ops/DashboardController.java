@@ -29,7 +29,7 @@ class DashboardController {
     @GetMapping("/ui")
     String overview(@AuthenticationPrincipal ClipflowUser user, Model model) {
         model.addAttribute("user", user);
-        if (user.isAdmin()) {
+        if (user.seesEverything()) {
             model.addAttribute("queues", queues.queues());
             model.addAttribute("workers", queues.workers());
             model.addAttribute("stats", tracker.stats());

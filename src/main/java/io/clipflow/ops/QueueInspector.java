@@ -124,6 +124,8 @@ class QueueInspector {
                 w.put("roles", info.getOrDefault("roles", List.of()));
                 w.put("concurrency", info.getOrDefault("concurrency", Map.of()));
                 w.put("active", info.getOrDefault("active", List.of()));
+                w.put("rss_bytes", info.get("rss_bytes"));
+                w.put("tasks", info.getOrDefault("tasks", Map.of()));
             }
             out.add(w);
         }

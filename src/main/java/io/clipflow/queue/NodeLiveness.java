@@ -35,6 +35,8 @@ class NodeLiveness implements SmartLifecycle {
     private ScheduledExecutorService timers;
     private volatile boolean running;
 
+    private final TaskMetrics metrics;
+
     NodeLiveness(
             ReliableQueue queue,
             NodeRegistry nodes,
@@ -43,7 +45,9 @@ class NodeLiveness implements SmartLifecycle {
             Clock clock,
             TaskSupervisor supervisor,
             com.fasterxml.jackson.databind.ObjectMapper json,
-            io.clipflow.config.Roles roles) {
+            io.clipflow.config.Roles roles,
+            TaskMetrics metrics) {
+        this.metrics = metrics;
         this.supervisor = supervisor;
         this.json = json;
         this.roles = roles.names();
@@ -134,6 +138,9 @@ class NodeLiveness implements SmartLifecycle {
             info.put("roles", roles);
             info.put("concurrency", new java.util.TreeMap<>(supervisor.concurrency()));
             info.put("active", supervisor.active());
+            // runs ended since the node started, by outcome, and its resident memory: the dashboard's charts and nodes
+            info.put("tasks", metrics.totals());
+            info.put("rss_bytes", ProcessUsage.rssBytes());
             nodes.heartbeat(node, properties.heartbeatTtl(), json.writeValueAsString(info));
         } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
             log.warn("heartbeat of {} failed: {}", node, e.getMessage());

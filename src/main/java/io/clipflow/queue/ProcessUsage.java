@@ -34,6 +34,15 @@ final class ProcessUsage {
         }
     }
 
+    /** This process's resident memory now (VmRSS), 0 where /proc is not there. */
+    static long rssBytes() {
+        try {
+            return field(Files.readString(Path.of("/proc/self/status")), "VmRSS:") * 1024;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     /** The rusage fields from the texts of {@code /proc/self/stat}, {@code status} and {@code io}. */
     static Map<String, Object> fromProc(String stat, String status, String io) {
         // the command name in parentheses may hold spaces: fields are counted from its closing parenthesis

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipflow.config.RedisKeys;
+import io.clipflow.queue.NodeRegistry;
 import io.clipflow.queue.QueueInspection;
 import io.clipflow.queue.TaskRegistry;
 import io.clipflow.storage.MediaStore;
@@ -11,7 +12,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -38,6 +42,7 @@ public class MonitoringSnapshot {
     private final MediaStore store;
     private final ScheduleProperties properties;
     private final Clock clock;
+    private final NodeRegistry nodes;
     private final Path proc;
     private final Path sysBlock;
     private volatile CachedSnapshot cached = new CachedSnapshot(Map.of(), System.nanoTime() - 10_000_000_000L);
@@ -51,7 +56,9 @@ public class MonitoringSnapshot {
             MediaStore store,
             ScheduleProperties properties,
             Clock clock,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            NodeRegistry nodes) {
+        this.nodes = nodes;
         this.redis = redis;
         this.keys = keys;
         this.json = json;
@@ -120,9 +127,83 @@ public class MonitoringSnapshot {
                             .sum());
         }
         snapshot.put("queue_depths", depths);
+        snapshot.put("tasks", tasksSincePrevious());
         write(keys.cache("monitoring"), snapshot);
+        append(snapshot);
         cached = new CachedSnapshot(snapshot, System.nanoTime());
         return snapshot;
+    }
+
+    /** A day of snapshots at one a minute: what the dashboard's throughput, failure and depth charts draw. */
+    static final int SERIES_LENGTH = 24 * 60;
+
+    /** The kept snapshots of the last {@code range} (at most a day), oldest first. */
+    public List<Map<String, Object>> series(Duration range) {
+        long since = clock.instant().minus(range).toEpochMilli();
+        java.util.Set<String> raw =
+                redis.opsForZSet().rangeByScore(keys.cache("monitoring:series"), since, Double.POSITIVE_INFINITY);
+        List<Map<String, Object>> points = new ArrayList<>();
+        for (String item : raw == null ? java.util.Set.<String>of() : raw) {
+            Map<String, Object> point = parse(item);
+            if (!point.isEmpty()) {
+                points.add(point);
+            }
+        }
+        return points;
+    }
+
+    /** Adds the snapshot to the series, a sorted set scored by its time, and keeps the newest day of them. */
+    private void append(Map<String, Object> snapshot) {
+        String key = keys.cache("monitoring:series");
+        redis.opsForZSet().add(key, text(snapshot), clock.instant().toEpochMilli());
+        redis.opsForZSet().removeRange(key, 0, -(SERIES_LENGTH + 1L));
+        redis.expire(key, Duration.ofDays(2));
+    }
+
+    /**
+     * Runs that ended on any node since the previous snapshot, by outcome: each live node's heartbeat carries its
+     * totals since it started; the difference to the totals the previous snapshot saw is this minute's (a node that
+     * restarted counts from zero again).
+     */
+    private Map<String, Long> tasksSincePrevious() {
+        String key = keys.cache("monitoring:node-totals");
+        Map<String, Object> previous = read(key);
+        Map<String, Object> current = new LinkedHashMap<>();
+        Map<String, Long> sum = new TreeMap<>();
+        for (String node : nodes.knownNodes()) {
+            Map<String, Object> beat = parse(nodes.heartbeatOf(node));
+            if (!(beat.get("tasks") instanceof Map<?, ?> totals)) {
+                continue;
+            }
+            current.put(node, totals);
+            Map<?, ?> before = previous.get(node) instanceof Map<?, ?> m ? m : Map.of();
+            totals.forEach((outcome, n) -> {
+                long now = n instanceof Number x ? x.longValue() : 0;
+                long then = before.get(outcome) instanceof Number x ? x.longValue() : 0;
+                sum.merge(String.valueOf(outcome), now >= then ? now - then : now, Long::sum);
+            });
+        }
+        redis.opsForValue().set(key, text(current), Duration.ofDays(1));
+        return sum;
+    }
+
+    private Map<String, Object> parse(String raw) {
+        if (raw == null) {
+            return Map.of();
+        }
+        try {
+            return json.readValue(raw, MAP);
+        } catch (JsonProcessingException e) {
+            return Map.of();
+        }
+    }
+
+    private String text(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The latest snapshot from any node, or empty when none is younger than its TTL. */
@@ -158,15 +239,7 @@ public class MonitoringSnapshot {
     }
 
     private Map<String, Object> read(String key) {
-        String raw = redis.opsForValue().get(key);
-        if (raw == null) {
-            return Map.of();
-        }
-        try {
-            return json.readValue(raw, MAP);
-        } catch (JsonProcessingException e) {
-            return Map.of();
-        }
+        return parse(redis.opsForValue().get(key));
     }
 
     private void write(String key, Map<String, Object> value) {

@@ -41,8 +41,16 @@ public class ScheduleRuns {
         this.meters = meters;
     }
 
-    /** Records one firing of the trigger named {@code job} (Quartz's trigger name, e.g. {@code pending-scan}). */
-    public void ran(@Header("triggerName") String job, @Header("scheduledFireTime") Date scheduled) {
+    /**
+     * Records one firing of the job named {@code job} (the route's trigger name, e.g. {@code pending-scan}; Camel
+     * names the job after its trigger). The job's name, not the trigger's: a "run now" fires the job through a
+     * one-off trigger of its own name.
+     */
+    public void ran(
+            @Header("jobDetail") org.quartz.JobDetail jobDetail,
+            @Header("triggerName") String trigger,
+            @Header("scheduledFireTime") Date scheduled) {
+        String job = jobDetail != null ? jobDetail.getKey().getName() : trigger;
         long fire = scheduled == null ? System.currentTimeMillis() : scheduled.getTime();
         String key = keys.scheduleRuns(job);
         redis.opsForZSet().add(key, fire + " " + node, fire);

@@ -11,9 +11,14 @@ public record ClipflowUser(long id, String username, Role role) implements Seria
         return role == Role.ADMIN;
     }
 
-    /** The owner filter for queries: null (everything) for an admin, the user's id otherwise. */
+    /** Reads everyone's videos, tasks, queues and nodes: an ADMIN, or a read-only VIEWER. */
+    public boolean seesEverything() {
+        return role == Role.ADMIN || role == Role.VIEWER;
+    }
+
+    /** The owner filter for queries: null (everything) for an admin or viewer, the user's id otherwise. */
     public Long ownerScope() {
-        return isAdmin() ? null : id;
+        return seesEverything() ? null : id;
     }
 
     /** The Spring Security authorities of this user's role ({@code ROLE_ADMIN}, ...). */

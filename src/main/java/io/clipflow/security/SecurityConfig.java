@@ -21,6 +21,10 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.header.HeaderWriterFilter;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
+import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.DefaultCorsProcessor;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
@@ -33,7 +37,8 @@ import org.springframework.web.filter.CorsFilter;
  *
  * <p>Every API call and WebSocket needs a bearer token (API token, or an SSO JWT when configured; for live events
  * a browser may use a one-time ticket instead); users, operations and actuator need
- * ADMIN; media is public to whoever holds a signed URL (the controller checks the signature); health is public so load
+ * ADMIN (a VIEWER may read the ops API, and every write of a VIEWER is refused by {@link ReadOnlyFilter}); media is
+ * public to whoever holds a signed URL (the controller checks the signature); health is public so load
  * balancers can probe it. Everything else is denied. Every refusal is JSON, every response carries security headers.
  */
 @Configuration(proxyBeanMethods = false)
@@ -41,13 +46,39 @@ class SecurityConfig {
 
     /** The paths the dashboard chain owns; everything else is the API's. */
     static final String[] PAGE_PATHS = {
-        "/", "/login", "/logout", "/ui", "/ui/**", "/webjars/**", "/assets/**", "/favicon.ico"
+        "/",
+        "/login",
+        "/logout",
+        "/ui",
+        "/ui/**",
+        "/webjars/**",
+        "/assets/**",
+        "/favicon.ico",
+        "/v3/api-docs",
+        "/v3/api-docs/**",
+        "/swagger-ui/**",
+        "/swagger-ui.html"
+    };
+
+    /** The operators' pages: an ADMIN acts on them, a VIEWER reads them, a USER gets neither. */
+    static final String[] OPERATOR_PAGES = {
+        "/ui/queues",
+        "/ui/queues/**",
+        "/ui/dead-letters/**",
+        "/ui/workers",
+        "/ui/schedules/**",
+        "/ui/routes",
+        "/ui/routes/**",
+        "/ui/users",
+        "/ui/users/**"
     };
 
     @Bean
     @Order(1)
     SecurityFilterChain pages(
             HttpSecurity http,
+            BearerAuthenticator tokens,
+            TicketService tickets,
             Passwords passwords,
             LoginThrottle throttle,
             JsonErrorWriter errors,
@@ -55,13 +86,21 @@ class SecurityConfig {
             RateLimitProperties rateLimits)
             throws Exception {
         http.securityMatcher(PAGE_PATHS)
-                .addFilterAfter(new RateLimitFilter(limiter, rateLimits, errors), AuthorizationFilter.class)
+                // a bearer token also opens the pages (the API description for tools); forms still need CSRF
+                .addFilterBefore(new BearerTokenFilter(tokens, tickets), AnonymousAuthenticationFilter.class)
+                .addFilterAfter(new ReadOnlyFilter(errors), AuthorizationFilter.class)
+                .addFilterAfter(new RateLimitFilter(limiter, rateLimits, errors), ReadOnlyFilter.class)
                 .authenticationProvider(new PasswordAuthenticator(passwords, throttle))
                 .httpBasic(b -> b.disable())
                 .requestCache(r -> r.disable())
                 .headers(h -> {
                     h.defaultsDisabled();
-                    SecurityHeaders.pageWriters().forEach(h::addHeaderWriter);
+                    RequestMatcher swaggerUi = new AntPathRequestMatcher("/swagger-ui/**");
+                    RequestMatcher others = new NegatedRequestMatcher(swaggerUi);
+                    SecurityHeaders.pageWriters()
+                            .forEach(w -> h.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(others, w)));
+                    SecurityHeaders.swaggerUiWriters()
+                            .forEach(w -> h.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(swaggerUi, w)));
                 })
                 .formLogin(f -> f.loginPage("/login")
                         .defaultSuccessUrl("/ui", true)
@@ -79,6 +118,10 @@ class SecurityConfig {
                         .permitAll()
                         .requestMatchers("/login", "/webjars/**", "/assets/**", "/favicon.ico")
                         .permitAll()
+                        .requestMatchers(HttpMethod.GET, OPERATOR_PAGES)
+                        .hasAnyRole("ADMIN", "VIEWER")
+                        .requestMatchers(OPERATOR_PAGES)
+                        .hasRole("ADMIN")
                         .anyRequest()
                         .authenticated())
                 .exceptionHandling(e -> e.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/login"))
@@ -108,7 +151,8 @@ class SecurityConfig {
                     SecurityHeaders.writers().forEach(h::addHeaderWriter);
                 })
                 .addFilterBefore(new BearerTokenFilter(tokens, tickets), AnonymousAuthenticationFilter.class)
-                .addFilterAfter(new RateLimitFilter(limiter, rateLimits, errors), AuthorizationFilter.class)
+                .addFilterAfter(new ReadOnlyFilter(errors), AuthorizationFilter.class)
+                .addFilterAfter(new RateLimitFilter(limiter, rateLimits, errors), ReadOnlyFilter.class)
                 .authorizeHttpRequests(a -> a
                         // an SSE response's completion is an async dispatch: the request was authorized when it began
                         .dispatcherTypeMatchers(DispatcherType.ASYNC)
@@ -119,6 +163,8 @@ class SecurityConfig {
                         .permitAll()
                         .requestMatchers("/error")
                         .permitAll()
+                        .requestMatchers(HttpMethod.GET, "/api/ops/**")
+                        .hasAnyRole("ADMIN", "VIEWER")
                         .requestMatchers("/api/ops/**", "/api/users/**", "/actuator/**")
                         .hasRole("ADMIN")
                         .requestMatchers("/api/**", "/ws/**")

@@ -35,6 +35,23 @@ public class TokenService {
     /** A new token for the user; the only time the plain token exists. */
     public record IssuedToken(long tokenId, long userId, String username, Role role, String token) {}
 
+    /** A user as the users page lists them. */
+    public record UserInfo(long id, String username, Role role, Instant createdAt, boolean sso, boolean hasPassword) {}
+
+    /** Every user, oldest first (the admin's users page). */
+    @Transactional(readOnly = true)
+    public List<UserInfo> users() {
+        return users.findAll(org.springframework.data.domain.Sort.by("id")).stream()
+                .map(u -> new UserInfo(
+                        u.getId(),
+                        u.getUsername(),
+                        u.getRole(),
+                        u.getCreatedAt(),
+                        u.getSsoSubject() != null,
+                        u.getPasswordHash() != null))
+                .toList();
+    }
+
     /** What a user may see of their tokens: never the token, never its hash. */
     public record TokenInfo(long id, String name, Instant createdAt, Instant lastUsedAt, boolean revoked) {}
 

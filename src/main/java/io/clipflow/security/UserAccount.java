@@ -47,6 +47,10 @@ class UserAccount {
         this.passwordHash = encoded;
     }
 
+    String getSsoSubject() {
+        return ssoSubject;
+    }
+
     String getPasswordHash() {
         return passwordHash;
     }

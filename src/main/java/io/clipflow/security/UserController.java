@@ -8,23 +8,36 @@ import jakarta.validation.constraints.Size;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Admin-only: create users and issue their tokens (the token is in the reply once and never again). */
+/**
+ * Admin-only: list and create users, set their dashboard passwords, issue their tokens (a token is in the reply once
+ * and never again).
+ */
 @RestController
 class UserController {
 
     private final TokenService tokens;
+    private final Passwords passwords;
 
-    UserController(TokenService tokens) {
+    UserController(TokenService tokens, Passwords passwords) {
         this.tokens = tokens;
+        this.passwords = passwords;
     }
 
-    record NewUser(@NotBlank @Size(max = 100) @Pattern(regexp = "[A-Za-z0-9_.@-]+") String username, Role role) {}
+    /** A new user; {@code password} (optional) lets them sign in to the dashboard. */
+    record NewUser(
+            @NotBlank @Size(max = 100) @Pattern(regexp = "[A-Za-z0-9_.@-]+") String username,
+            Role role,
+            @Size(max = 200) String password) {}
+
+    record NewPassword(@NotBlank @Size(max = 200) String password) {}
 
     record NewToken(@Size(max = 100) @Pattern(regexp = "[\\p{L}\\p{N} _.@-]*") String name) {}
 
@@ -34,8 +47,36 @@ class UserController {
         if (tokens.findUser(body.username()).isPresent()) {
             throw new ApiException(HttpStatus.CONFLICT, "conflict", "user " + body.username() + " already exists");
         }
+        if (body.password() != null) {
+            checked(body.password());
+        }
         ClipflowUser user = tokens.createUser(body.username(), body.role() == null ? Role.USER : body.role());
+        if (body.password() != null) {
+            passwords.set(user.id(), body.password());
+        }
         return reply(tokens.issue(user.id(), "initial"));
+    }
+
+    /** Sets (resets) a user's dashboard password. */
+    @PostMapping("/api/users/{id}/password")
+    ResponseEntity<Void> password(@PathVariable long id, @Valid @RequestBody NewPassword body) {
+        if (!tokens.userExists(id)) {
+            throw ApiException.notFound("user " + id);
+        }
+        passwords.set(id, checked(body.password()));
+        return ResponseEntity.noContent().build();
+    }
+
+    @GetMapping("/api/users")
+    Map<String, Object> list() {
+        return Map.of("items", tokens.users());
+    }
+
+    private static String checked(String password) {
+        Passwords.problem(password).ifPresent(p -> {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "bad request", p);
+        });
+        return password;
     }
 
     @PostMapping("/api/users/{id}/tokens")

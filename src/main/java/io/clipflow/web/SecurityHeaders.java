@@ -31,6 +31,10 @@ public final class SecurityHeaders {
             + " img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; worker-src 'self' blob:;"
             + " object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
+    // Swagger UI (webjar 5.32.2) injects one <style> element; only that exact one is allowed, and only on its pages
+    static final String SWAGGER_UI_CONTENT_SECURITY_POLICY = PAGE_CONTENT_SECURITY_POLICY.replace(
+            "style-src 'self';", "style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w=';");
+
     private SecurityHeaders() {}
 
     /** A fresh list of writers (HSTS writes only on HTTPS requests). */
@@ -41,6 +45,11 @@ public final class SecurityHeaders {
     /** The same headers with the dashboard's CSP. */
     public static List<HeaderWriter> pageWriters() {
         return writers(PAGE_CONTENT_SECURITY_POLICY);
+    }
+
+    /** The dashboard's headers for Swagger UI's pages, whose CSP allows its one style element. */
+    public static List<HeaderWriter> swaggerUiWriters() {
+        return writers(SWAGGER_UI_CONTENT_SECURITY_POLICY);
     }
 
     private static List<HeaderWriter> writers(String contentSecurityPolicy) {

@@ -355,7 +355,8 @@ class DeliveryIT extends IntegrationTestBase {
                 java.time.Clock.systemUTC(),
                 supervisor,
                 new com.fasterxml.jackson.databind.ObjectMapper(),
-                io.clipflow.config.Roles.all());
+                io.clipflow.config.Roles.all(),
+                new TaskMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
         restarted.start();
         try {
             assertThat(redis.opsForList().size(keys.processing(self))).isZero();

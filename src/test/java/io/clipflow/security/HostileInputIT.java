@@ -18,6 +18,7 @@ import io.clipflow.testsupport.ApiClient;
 import io.clipflow.testsupport.ApiClient.Reply;
 import io.clipflow.testsupport.Clips;
 import io.clipflow.testsupport.IntegrationTestBase;
+import io.clipflow.testsupport.PageClient;
 import io.clipflow.testsupport.PidboxClient;
 import io.clipflow.video.UploadedFile;
 import io.clipflow.video.VideoService;
@@ -29,6 +30,7 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -652,6 +654,188 @@ class HostileInputIT extends IntegrationTestBase {
                 }));
     }
 
+    /** One row of the pages table: a browser request, the statuses that are right, what its page must (not) say. */
+    record PageCase(String name, Supplier<HttpResponse<String>> request, Set<Integer> status, Consumer<String> body) {}
+
+    static int pageRows;
+
+    /**
+     * Every dashboard page and action against the attacks a browser brings: a forged form without its CSRF token,
+     * another user's things (the same 404 as a missing one), a VIEWER's writes and a USER on the operators' pages
+     * (403), markup in titles and arguments (shown as text), anonymous callers (sent to sign in), path tricks.
+     */
+    @TestFactory
+    @Order(3)
+    Stream<DynamicTest> hostilePageRequests() {
+        Account alice = newAccount(Role.USER);
+        Account bob = newAccount(Role.USER);
+        Account viewer = newAccount(Role.VIEWER);
+        Account admin = newAccount(Role.ADMIN);
+        String xss = "<img src=x onerror=alert(1)>";
+        var upload = alice.api().upload(Clips.textFile(dir, "page-table.mp4"), "page-table.mp4", xss);
+        assertThat(upload.status()).as(upload.body()).isEqualTo(202);
+        long video = upload.json().path("video").path("id").asLong();
+        String task = upload.json().path("task_id").asText();
+        alice.api().awaitVideo(video, Duration.ofSeconds(30), "FAILED");
+        String echo = alice.api()
+                .postJson("/api/tasks", "{\"task\": \"clipflow.test.echo\", \"args\": [\"<script>alert(2)</script>\"]}")
+                .json()
+                .path("task_id")
+                .asText();
+        alice.api().awaitTask(echo, Duration.ofSeconds(20), "SUCCESS");
+
+        PageClient asAlice = signedIn(alice);
+        PageClient asBob = signedIn(bob);
+        PageClient asViewer = signedIn(viewer);
+        PageClient asAdmin = signedIn(admin);
+        PageClient anonymous = new PageClient(base());
+        Consumer<String> any = b -> {};
+        Consumer<String> csrf = b -> assertThat(b).contains("CSRF");
+        Consumer<String> role = b -> assertThat(b).contains("Your role may not do this.");
+        Consumer<String> notFound = b -> assertThat(b).contains("404").doesNotContain(xss);
+
+        String[] actions = {
+            "/ui/videos/" + video + "/delete",
+            "/ui/tasks/" + task + "/retry",
+            "/ui/tasks/" + task + "/revoke",
+            "/ui/tasks/send",
+            "/ui/queues/celery/purge",
+            "/ui/queues/celery/replay-dead",
+            "/ui/dead-letters/x/replay",
+            "/ui/dead-letters/x/delete",
+            "/ui/schedules/clipflow/cleanup/run",
+            "/ui/users",
+            "/ui/users/" + alice.id() + "/password",
+            "/ui/users/" + alice.id() + "/tokens",
+            "/ui/users/" + alice.id() + "/tokens/1/revoke",
+            "/ui/ws-tickets",
+            "/logout"
+        };
+        List<PageCase> table = new ArrayList<>();
+        // ---- a forged form: every action without its CSRF token, for the one who may take it ----
+        for (String path : actions) {
+            PageClient who = path.startsWith("/ui/videos") || path.startsWith("/ui/tasks") ? asAlice : asAdmin;
+            table.add(new PageCase(
+                    "no CSRF token: POST " + path, () -> who.postWithout(path, Map.of()), Set.of(403), csrf));
+        }
+        table.add(new PageCase(
+                "no CSRF token: POST /login",
+                () -> new PageClient(base()).postWithout("/login", Map.of("username", "admin", "password", "x")),
+                Set.of(403),
+                csrf));
+        // ---- another user's things: the same 404 as something that does not exist ----
+        for (String path : List.of(
+                "/ui/videos/" + video,
+                "/ui/videos/" + video + "/card",
+                "/ui/tasks/" + task,
+                "/ui/tasks/" + task + "/download.json",
+                "/ui/videos/999999999",
+                "/ui/tasks/no-such-task")) {
+            table.add(new PageCase("another user's: GET " + path, () -> asBob.get(path), Set.of(404), notFound));
+        }
+        for (String path : List.of(
+                "/ui/videos/" + video + "/delete", "/ui/tasks/" + task + "/retry", "/ui/tasks/" + task + "/revoke")) {
+            table.add(new PageCase(
+                    "another user's: POST " + path, () -> asBob.post(path, Map.of()), Set.of(404), notFound));
+        }
+        table.add(new PageCase(
+                "another user's: not in the search", () -> asBob.get("/ui/videos?q=img"), Set.of(200), b -> assertThat(
+                                b)
+                        .doesNotContain("video-" + video)));
+        table.add(new PageCase(
+                "another user's: not in the task list",
+                () -> asBob.get("/ui/tasks?id=" + task),
+                Set.of(200),
+                b -> assertThat(b).doesNotContain("data-task-id=\"" + task)));
+        // ---- a VIEWER changes nothing, whatever the form ----
+        for (String path : actions) {
+            if (!path.equals("/ui/ws-tickets") && !path.equals("/logout")) {
+                table.add(new PageCase(
+                        "VIEWER: POST " + path,
+                        () -> asViewer.post(path, Map.of("confirm", "celery")),
+                        Set.of(403),
+                        role));
+            }
+        }
+        // ---- a USER on the operators' pages ----
+        for (String path : List.of(
+                "/ui/queues",
+                "/ui/queues/series.json",
+                "/ui/workers",
+                "/ui/routes",
+                "/ui/routes/files/video-process.camel.yaml",
+                "/ui/users")) {
+            table.add(new PageCase("USER: GET " + path, () -> asAlice.get(path), Set.of(403), role));
+        }
+        for (String path : List.of("/ui/queues/celery/purge", "/ui/schedules/clipflow/cleanup/run", "/ui/users")) {
+            table.add(new PageCase(
+                    "USER: POST " + path,
+                    () -> asAlice.post(path, Map.of("confirm", "celery", "username", "mallory")),
+                    Set.of(403),
+                    role));
+        }
+        // ---- markup is text ----
+        for (String path : List.of("/ui/videos", "/ui/videos/" + video, "/ui/videos/" + video + "/card")) {
+            table.add(new PageCase(
+                    "markup in a title: GET " + path, () -> asAlice.get(path), Set.of(200), b -> assertThat(b)
+                            .contains("&lt;img src=x onerror=alert(1)&gt;")
+                            .doesNotContain(xss)));
+        }
+        table.add(new PageCase(
+                "markup in arguments: GET /ui/tasks/" + echo,
+                () -> asAlice.get("/ui/tasks/" + echo),
+                Set.of(200),
+                b -> assertThat(b)
+                        .contains("&lt;script&gt;alert(2)&lt;/script&gt;")
+                        .doesNotContain("<script>alert(2)")));
+        // ---- anonymous: every page sends them to sign in, nothing else ----
+        for (String path : List.of(
+                "/",
+                "/ui",
+                "/ui/videos",
+                "/ui/videos/" + video,
+                "/ui/tasks",
+                "/ui/tasks/" + task,
+                "/ui/queues",
+                "/ui/workers",
+                "/ui/routes",
+                "/ui/users",
+                "/v3/api-docs",
+                "/swagger-ui/index.html")) {
+            table.add(new PageCase("anonymous: GET " + path, () -> anonymous.get(path), Set.of(302), b -> assertThat(b)
+                    .doesNotContain(xss)));
+        }
+        // ---- path tricks and wrong types ----
+        for (String path : List.of(
+                "/ui/routes/files/..%2F..%2Fetc%2Fpasswd",
+                "/ui/routes/files/pom.xml", "/ui/routes/files/.camel.yaml", "/ui/videos/..%2F1", "/ui/tasks/%2e%2e")) {
+            table.add(new PageCase(
+                    "path trick: GET " + path, () -> asAdmin.get(path), Set.of(400, 404), b -> assertThat(b)
+                            .doesNotContain("root:")));
+        }
+        table.add(new PageCase(
+                "a video id that is not a number", () -> asAlice.get("/ui/videos/abc"), Set.of(400, 404), any));
+        return table.stream()
+                .map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+                    pageRows++;
+                    HttpResponse<String> reply = c.request().get();
+                    assertThat(reply.statusCode())
+                            .as("%s → %s", c.name(), reply.body())
+                            .isIn(c.status());
+                    c.body().accept(reply.body());
+                }));
+    }
+
+    private PageClient signedIn(Account account) {
+        PageClient client = new PageClient(base());
+        assertThat(client.signIn(account.username(), account.password())
+                        .headers()
+                        .firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).endsWith("/ui"));
+        client.get("/ui");
+        return client;
+    }
+
     /**
      * One row of the remote-control table: a command (or raw text) on the pidbox channel, and what the node must
      * answer: an error reply naming the fault, or (for what is not a command) nothing, after which it still answers.
@@ -807,6 +991,9 @@ class HostileInputIT extends IntegrationTestBase {
         assertThat(controlRows)
                 .as("hostile remote-control commands run = the number in the README")
                 .isEqualTo(documented("hostile remote-control commands"));
+        assertThat(pageRows)
+                .as("hostile page requests run = the number in the README")
+                .isEqualTo(documented("hostile page requests"));
 
         Path data = clipflow.dataDir().toAbsolutePath().normalize();
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
