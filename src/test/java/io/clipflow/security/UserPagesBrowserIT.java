@@ -28,14 +28,14 @@ class UserPagesBrowserIT extends IntegrationTestBase {
             browser.screenshot("users");
 
             By row = By.cssSelector("#users tr[data-user='" + name + "']");
-            browser.find(row).findElement(By.className("reset-password")).click();
+            browser.clickAndLoad(browser.find(row).findElement(By.className("reset-password")));
             browser.waitUntil(d -> !d.findElements(By.id("secret")).isEmpty());
             String second = browser.find(By.id("secret")).getText();
             assertThat(second).isNotEqualTo(first);
             assertThat(signsIn(name, first)).as("the old password").isFalse();
             assertThat(signsIn(name, second)).isTrue();
 
-            browser.find(row).findElement(By.className("issue-token")).click();
+            browser.clickAndLoad(browser.find(row).findElement(By.className("issue-token")));
             browser.waitUntil(d -> !d.findElements(By.id("secret")).isEmpty());
             String token = browser.find(By.id("secret")).getText();
             long userId = tokens.findUser(name).orElseThrow().id();

@@ -109,6 +109,14 @@ public final class Browser implements AutoCloseable {
         return this;
     }
 
+    /** Clicks something that loads a new page, and waits until the old page is gone (not just until it matches). */
+    public Browser clickAndLoad(WebElement element) {
+        WebElement page = driver.findElement(By.tagName("html"));
+        element.click();
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(page));
+        return this;
+    }
+
     public WebElement find(By by) {
         return driver.findElement(by);
     }

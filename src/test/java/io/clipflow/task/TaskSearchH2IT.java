@@ -1,0 +1,4 @@
+package io.clipflow.task;
+
+/** The task search contract on the embedded H2. */
+class TaskSearchH2IT extends TaskSearchContract {}
