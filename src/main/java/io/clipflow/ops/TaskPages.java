@@ -150,7 +150,7 @@ class TaskPages {
                 "traceback",
                 result.map(CeleryResult::traceback).map(TaskPages::shown).orElse(null));
         model.addAttribute("children", tracker.children(id));
-        TaskState live = result.map(r -> stateOf(r.status()))
+        TaskState live = result.map(r -> TaskRevocation.liveState(r.status()))
                 .orElse(record.map(TaskRecord::getState).orElse(TaskState.PENDING));
         model.addAttribute("revocable", !live.isReady());
         model.addAttribute(
@@ -302,14 +302,6 @@ class TaskPages {
 
     private static String shown(String text) {
         return text == null ? null : cut(text) ? text.substring(0, SHOWN_CHARS) + "\n…" : text;
-    }
-
-    private static TaskState stateOf(String status) {
-        try {
-            return TaskState.valueOf(status);
-        } catch (IllegalArgumentException e) {
-            return TaskState.PROGRESS;
-        }
     }
 
     private static String bounded(String value, int max) {

@@ -77,7 +77,7 @@ class TaskRevocation {
     }
 
     /** A Celery state name as a task state; a custom one (a task's own progress state) means it is running. */
-    private static TaskState liveState(String status) {
+    static TaskState liveState(String status) {
         try {
             return TaskState.valueOf(status);
         } catch (IllegalArgumentException e) {

@@ -27,22 +27,21 @@ public class TaskMetrics {
     /** Meters per task, queue and outcome, built once: building a meter is a registry lookup with tag sorting. */
     private final Map<List<String>, Ending> endings = new ConcurrentHashMap<>();
 
-    /** Runs ended on this node since it started, by outcome; the heartbeat carries them to the monitoring series. */
-    private final Map<String, java.util.concurrent.atomic.LongAdder> totals = new ConcurrentHashMap<>();
-
     /** A task ran to an end on this node: success, failure, retry, revoked or handed_back. */
     void ended(String task, String queue, String outcome, Duration runtime) {
-        totals.computeIfAbsent(outcome, k -> new java.util.concurrent.atomic.LongAdder())
-                .increment();
         Ending ending = endings.computeIfAbsent(List.of(task, queue, outcome), k -> build(task, queue, outcome));
         ending.runtime().record(runtime);
         ending.count().increment();
     }
 
-    /** Runs ended on this node since it started, by outcome ({@code success}, {@code failure}, ...). */
+    /**
+     * Runs ended on this node since it started, by outcome ({@code success}, {@code failure}, ...), summed from the
+     * per-task counters when asked (the heartbeat carries them to the monitoring series), not counted twice per task.
+     */
     public Map<String, Long> totals() {
         Map<String, Long> out = new java.util.TreeMap<>();
-        totals.forEach((outcome, n) -> out.put(outcome, n.sum()));
+        endings.forEach(
+                (key, ending) -> out.merge(key.get(2), (long) ending.count().count(), Long::sum));
         return out;
     }
 

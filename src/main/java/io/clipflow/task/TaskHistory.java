@@ -45,7 +45,8 @@ class TaskHistory {
      * One state change of one task.
      *
      * @param retries null keeps the row's count
-     * @param call the task's arguments and links from its message, written beside the row once (null: not known)
+     * @param call the task's arguments and links from its message, written beside the row once (null: not known);
+     *     read only for a row that is written, so a task that leaves no row never has its arguments serialized
      * @param name null when the task is only updated (never inserted) by this change; a change that follows a
      *     STARTED must carry it, since with {@code owned-and-failed} an anonymous task's STARTED alone writes no row
      */
@@ -58,7 +59,7 @@ class TaskHistory {
             String error,
             Integer retries,
             Instant at,
-            TaskCallInfo call) {
+            java.util.function.Supplier<TaskCallInfo> call) {
 
         Change(
                 String taskId,
@@ -189,7 +190,7 @@ class TaskHistory {
             e.getValue().stream()
                     .filter(c -> c.call() != null && (c.state() == TaskState.STARTED || !existing))
                     .findFirst()
-                    .ifPresent(c -> newCalls.put(c.taskId(), c.call()));
+                    .ifPresent(c -> newCalls.put(c.taskId(), c.call().get()));
             if (existing) {
                 updates.add(new Object[] {
                     row.getState().name(),

@@ -301,6 +301,6 @@ public class TaskTracker implements TaskBookkeeping {
                 error,
                 message.retries(),
                 clock.instant(),
-                TaskCallInfo.of(message));
+                () -> TaskCallInfo.of(message));
     }
 }
