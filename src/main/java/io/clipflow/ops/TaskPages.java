@@ -15,6 +15,7 @@ import io.clipflow.task.TaskSearch;
 import io.clipflow.task.TaskState;
 import io.clipflow.task.TaskTracker;
 import io.clipflow.web.ApiException;
+import io.clipflow.web.PageActions;
 import io.clipflow.web.PageNotFoundException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -188,7 +189,7 @@ class TaskPages {
             @AuthenticationPrincipal ClipflowUser user,
             RedirectAttributes flash) {
         visible(id, user);
-        act(flash, () -> {
+        PageActions.run(flash, () -> {
             revocation.revoke(id, terminate, user);
             flash.addFlashAttribute("notice", terminate ? "Terminated: the task is being stopped." : "Revoked.");
         });
@@ -199,7 +200,7 @@ class TaskPages {
     String retry(@PathVariable String id, @AuthenticationPrincipal ClipflowUser user, RedirectAttributes flash) {
         visible(id, user);
         String[] sent = {null};
-        act(flash, () -> sent[0] = sender.retry(id, user).taskId());
+        PageActions.run(flash, () -> sent[0] = sender.retry(id, user).taskId());
         if (sent[0] == null) {
             return "redirect:/ui/tasks/" + id;
         }
@@ -216,7 +217,7 @@ class TaskPages {
             @AuthenticationPrincipal ClipflowUser user,
             RedirectAttributes flash) {
         String[] sent = {null};
-        act(flash, () -> {
+        PageActions.run(flash, () -> {
             List<Object> a = parse(args.isBlank() ? "[]" : args, new TypeReference<List<Object>>() {}, "args");
             Map<String, Object> k =
                     parse(kwargs.isBlank() ? "{}" : kwargs, new TypeReference<Map<String, Object>>() {}, "kwargs");
@@ -245,18 +246,6 @@ class TaskPages {
     private void visible(String id, ClipflowUser user) {
         if (id.length() > 64 || !id.matches("[A-Za-z0-9_.:\\-]+") || !tracker.visibleTo(id, user)) {
             throw new PageNotFoundException("task " + id);
-        }
-    }
-
-    /** Runs an action; a refusal the API would answer 4xx becomes the page's problem line (a 404 the 404 page). */
-    private static void act(RedirectAttributes flash, Runnable action) {
-        try {
-            action.run();
-        } catch (ApiException e) {
-            if (e.status() == HttpStatus.NOT_FOUND) {
-                throw new PageNotFoundException(e.getMessage());
-            }
-            flash.addFlashAttribute("problem", e.getMessage());
         }
     }
 

@@ -26,6 +26,11 @@ class JwtUsers {
         this.sso = sso;
     }
 
+    /** The claim mapping alone, for claims already checked by someone else (the dashboard's OIDC sign-in). */
+    static JwtUsers claimsOnly(TokenService tokens, SecurityProperties.Sso sso) {
+        return new JwtUsers(null, tokens, sso);
+    }
+
     /** Three base64url parts separated by dots; our own {@code cf_} tokens never have a dot. */
     static boolean looksLikeJwt(String token) {
         return token.matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
@@ -38,13 +43,17 @@ class JwtUsers {
         } catch (JwtException e) {
             return Optional.empty();
         }
-        String subject = jwt.getSubject();
+        return fromClaims(jwt.getSubject(), jwt.getClaims());
+    }
+
+    /** The user with this subject (created on first sight), named and given a role from the claims. */
+    Optional<ClipflowUser> fromClaims(String subject, Map<String, Object> claims) {
         if (subject == null || subject.isBlank() || subject.length() > 255) {
             return Optional.empty();
         }
-        Object name = jwt.getClaims().get(sso.usernameClaim());
+        Object name = claims.get(sso.usernameClaim());
         String username = name instanceof String s && s.matches("[\\p{L}\\p{N}_.@-]{1,80}") ? s : null;
-        return Optional.of(tokens.ssoUser(subject, username, isAdmin(jwt.getClaims()) ? Role.ADMIN : Role.USER));
+        return Optional.of(tokens.ssoUser(subject, username, isAdmin(claims) ? Role.ADMIN : Role.USER));
     }
 
     private boolean isAdmin(Map<String, Object> claims) {

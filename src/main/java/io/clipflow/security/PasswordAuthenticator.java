@@ -3,16 +3,20 @@ package io.clipflow.security;
 import java.time.Duration;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.LockedException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
 /** The dashboard's form sign-in: throttle first, then the password; the principal is a {@link ClipflowUser}. */
 class PasswordAuthenticator implements AuthenticationProvider {
 
-    /** Sign-ins for this name or from this address are refused for {@code retryAfter}. */
-    static final class Throttled extends AuthenticationException {
+    /**
+     * Sign-ins for this name or from this address are refused for {@code retryAfter}. An account-status refusal (a
+     * temporary lock), so Spring Security's ProviderManager ends the sign-in with it instead of asking other
+     * providers, whose "bad credentials" would hide it.
+     */
+    static final class Throttled extends LockedException {
         final Duration retryAfter;
 
         Throttled(Duration retryAfter) {

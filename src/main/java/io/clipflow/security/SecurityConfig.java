@@ -6,15 +6,26 @@ import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.security.oauth2.client.OAuth2ClientProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.web.server.Cookie.SameSite;
+import org.springframework.boot.web.servlet.server.CookieSameSiteSupplier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizationRequestResolver;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestRedirectFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
@@ -48,6 +59,8 @@ class SecurityConfig {
     static final String[] PAGE_PATHS = {
         "/",
         "/login",
+        "/login/oauth2/**",
+        "/oauth2/authorization/**",
         "/logout",
         "/ui",
         "/ui/**",
@@ -83,8 +96,23 @@ class SecurityConfig {
             LoginThrottle throttle,
             JsonErrorWriter errors,
             RateLimiter limiter,
-            RateLimitProperties rateLimits)
+            RateLimitProperties rateLimits,
+            ObjectProvider<ClientRegistrationRepository> sso,
+            TokenService users,
+            SecurityProperties properties)
             throws Exception {
+        ClientRegistrationRepository registrations = sso.getIfAvailable();
+        if (registrations != null) {
+            OidcSignIn signIn = new OidcSignIn(JwtUsers.claimsOnly(users, properties.sso()));
+            // PKCE for this confidential client too (the OAuth 2.0 security BCP), besides state and the OIDC nonce
+            var requests = new DefaultOAuth2AuthorizationRequestResolver(
+                    registrations, OAuth2AuthorizationRequestRedirectFilter.DEFAULT_AUTHORIZATION_REQUEST_BASE_URI);
+            requests.setAuthorizationRequestCustomizer(OAuth2AuthorizationRequestCustomizers.withPkce());
+            http.oauth2Login(o -> o.loginPage("/login")
+                    .authorizationEndpoint(a -> a.authorizationRequestResolver(requests))
+                    .successHandler(signIn::succeeded)
+                    .failureHandler(signIn::failed));
+        }
         http.securityMatcher(PAGE_PATHS)
                 // a bearer token also opens the pages (the API description for tools); forms still need CSRF
                 .addFilterBefore(new BearerTokenFilter(tokens, tickets), AnonymousAuthenticationFilter.class)
@@ -116,7 +144,13 @@ class SecurityConfig {
                         .sessionFixation(f -> f.changeSessionId()))
                 .authorizeHttpRequests(a -> a.dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC)
                         .permitAll()
-                        .requestMatchers("/login", "/webjars/**", "/assets/**", "/favicon.ico")
+                        .requestMatchers(
+                                "/login",
+                                "/login/oauth2/**",
+                                "/oauth2/authorization/**",
+                                "/webjars/**",
+                                "/assets/**",
+                                "/favicon.ico")
                         .permitAll()
                         .requestMatchers(HttpMethod.GET, OPERATOR_PAGES)
                         .hasAnyRole("ADMIN", "VIEWER")
@@ -127,6 +161,22 @@ class SecurityConfig {
                 .exceptionHandling(e -> e.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/login"))
                         .accessDeniedHandler(PageRefusal::write));
         return http.build();
+    }
+
+    /**
+     * The dashboard's session cookie is {@code SameSite=Strict}; with single sign-on configured it is {@code Lax},
+     * because the provider's redirect back to {@code /login/oauth2/code/...} is a cross-site navigation, which a Strict
+     * cookie is not sent with: the sign-in would find no session holding its state. CSRF tokens still guard every form
+     * and htmx request either way.
+     */
+    @Bean
+    CookieSameSiteSupplier sessionCookieSameSite(
+            Environment environment, @Value("${server.servlet.session.cookie.name}") String cookie) {
+        boolean sso = Binder.get(environment)
+                .bind("spring.security.oauth2.client", OAuth2ClientProperties.class)
+                .map(p -> !p.getRegistration().isEmpty())
+                .orElse(false);
+        return CookieSameSiteSupplier.of(sso ? SameSite.LAX : SameSite.STRICT).whenHasName(cookie);
     }
 
     @Bean

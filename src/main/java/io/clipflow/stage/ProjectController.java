@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.apache.camel.CamelExecutionException;
-import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -52,7 +50,7 @@ class ProjectController {
     private final StageRuns runs;
     private final TaskTracker tracker;
     private final EventStreams streams;
-    private final ProducerTemplate routes;
+    private final StageStarter starter;
     private final ObjectMapper json;
 
     ProjectController(
@@ -60,13 +58,13 @@ class ProjectController {
             StageRuns runs,
             TaskTracker tracker,
             EventStreams streams,
-            ProducerTemplate routes,
+            StageStarter starter,
             ObjectMapper json) {
         this.projects = projects;
         this.runs = runs;
         this.tracker = tracker;
         this.streams = streams;
-        this.routes = routes;
+        this.starter = starter;
         this.json = json;
     }
 
@@ -139,7 +137,7 @@ class ProjectController {
         StageLaunch.Request request = new StageLaunch.Request(
                 taskId, project, body.stageName(), body.inputData() == null ? Map.of() : body.inputData());
         if (!Boolean.TRUE.equals(body.useStreaming())) {
-            return ResponseEntity.accepted().body(launch(request));
+            return ResponseEntity.accepted().body(starter.start(request));
         }
         SseEmitter emitter = streams.open(
                 Topic.projectStage(project.getId(), body.stageName()),
@@ -147,7 +145,7 @@ class ProjectController {
                 event -> "done".equals(field(event, "type"))
                         || ("error".equals(field(event, "type")) && "false".equals(field(event, "will_retry"))));
         try {
-            launch(request);
+            starter.start(request);
         } catch (RuntimeException e) {
             emitter.complete();
             throw e;
@@ -195,23 +193,6 @@ class ProjectController {
         }
         body.put("project_id", project.getId());
         return body;
-    }
-
-    private Map<String, Object> launch(StageLaunch.Request request) {
-        try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> reply = routes.requestBody("direct:stage-execute", request, Map.class);
-            return reply;
-        } catch (CamelExecutionException e) {
-            if (e.getCause() instanceof ApiException api) {
-                throw api;
-            }
-            if (e.getCause() instanceof DataAccessException) {
-                throw new ApiException(
-                        HttpStatus.SERVICE_UNAVAILABLE, "queue unavailable", "Redis did not take the task; try again");
-            }
-            throw e;
-        }
     }
 
     private Project visible(String id, ClipflowUser user) {

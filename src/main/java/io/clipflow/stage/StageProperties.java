@@ -1,6 +1,8 @@
 package io.clipflow.stage;
 
 import jakarta.validation.Valid;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -21,7 +23,8 @@ public record StageProperties(@DefaultValue @Valid Map<String, StageDefinition> 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_\\-]{1,64}");
 
     public StageProperties {
-        stages = Map.copyOf(stages);
+        // in configuration order (Boot binds a LinkedHashMap), which the project page shows the stages in
+        stages = Collections.unmodifiableMap(new LinkedHashMap<>(stages));
         stages.forEach((name, stage) -> {
             if (!NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException(

@@ -28,6 +28,11 @@ public enum StageRunState {
         return next().contains(target);
     }
 
+    /** No move leaves this state: the attempt is over. */
+    public boolean isFinal() {
+        return next().isEmpty();
+    }
+
     /** Still counted against a user's concurrent stages. */
     public boolean active() {
         return this == PENDING || this == RUNNING;

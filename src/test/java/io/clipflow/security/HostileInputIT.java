@@ -683,6 +683,11 @@ class HostileInputIT extends IntegrationTestBase {
                 .path("task_id")
                 .asText();
         alice.api().awaitTask(echo, Duration.ofSeconds(20), "SUCCESS");
+        String project = alice.api()
+                .postJson("/api/v1/projects", "{\"title\": \"" + xss + "\", \"source_text\": \"猫\"}")
+                .json()
+                .path("id")
+                .asText();
 
         PageClient asAlice = signedIn(alice);
         PageClient asBob = signedIn(bob);
@@ -699,6 +704,9 @@ class HostileInputIT extends IntegrationTestBase {
             "/ui/tasks/" + task + "/retry",
             "/ui/tasks/" + task + "/revoke",
             "/ui/tasks/send",
+            "/ui/projects",
+            "/ui/projects/" + project + "/stages/rewrite/run",
+            "/ui/projects/" + project + "/delete",
             "/ui/queues/celery/purge",
             "/ui/queues/celery/replay-dead",
             "/ui/dead-letters/x/replay",
@@ -714,7 +722,10 @@ class HostileInputIT extends IntegrationTestBase {
         List<PageCase> table = new ArrayList<>();
         // ---- a forged form: every action without its CSRF token, for the one who may take it ----
         for (String path : actions) {
-            PageClient who = path.startsWith("/ui/videos") || path.startsWith("/ui/tasks") ? asAlice : asAdmin;
+            PageClient who =
+                    path.startsWith("/ui/videos") || path.startsWith("/ui/tasks") || path.startsWith("/ui/projects")
+                            ? asAlice
+                            : asAdmin;
             table.add(new PageCase(
                     "no CSRF token: POST " + path, () -> who.postWithout(path, Map.of()), Set.of(403), csrf));
         }
@@ -730,11 +741,19 @@ class HostileInputIT extends IntegrationTestBase {
                 "/ui/tasks/" + task,
                 "/ui/tasks/" + task + "/download.json",
                 "/ui/videos/999999999",
-                "/ui/tasks/no-such-task")) {
+                "/ui/tasks/no-such-task",
+                "/ui/projects/" + project,
+                "/ui/projects/" + project + "/stages/rewrite",
+                "/ui/projects/" + project + "/shots",
+                "/ui/projects/00000000-0000-0000-0000-000000000000")) {
             table.add(new PageCase("another user's: GET " + path, () -> asBob.get(path), Set.of(404), notFound));
         }
         for (String path : List.of(
-                "/ui/videos/" + video + "/delete", "/ui/tasks/" + task + "/retry", "/ui/tasks/" + task + "/revoke")) {
+                "/ui/videos/" + video + "/delete",
+                "/ui/tasks/" + task + "/retry",
+                "/ui/tasks/" + task + "/revoke",
+                "/ui/projects/" + project + "/stages/rewrite/run",
+                "/ui/projects/" + project + "/delete")) {
             table.add(new PageCase(
                     "another user's: POST " + path, () -> asBob.post(path, Map.of()), Set.of(404), notFound));
         }
@@ -747,6 +766,11 @@ class HostileInputIT extends IntegrationTestBase {
                 () -> asBob.get("/ui/tasks?id=" + task),
                 Set.of(200),
                 b -> assertThat(b).doesNotContain("data-task-id=\"" + task)));
+        table.add(new PageCase(
+                "another user's: not in the project list",
+                () -> asBob.get("/ui/projects"),
+                Set.of(200),
+                b -> assertThat(b).doesNotContain(project)));
         // ---- a VIEWER changes nothing, whatever the form ----
         for (String path : actions) {
             if (!path.equals("/ui/ws-tickets") && !path.equals("/logout")) {
@@ -775,7 +799,12 @@ class HostileInputIT extends IntegrationTestBase {
                     role));
         }
         // ---- markup is text ----
-        for (String path : List.of("/ui/videos", "/ui/videos/" + video, "/ui/videos/" + video + "/card")) {
+        for (String path : List.of(
+                "/ui/videos",
+                "/ui/videos/" + video,
+                "/ui/videos/" + video + "/card",
+                "/ui/projects",
+                "/ui/projects/" + project)) {
             table.add(new PageCase(
                     "markup in a title: GET " + path, () -> asAlice.get(path), Set.of(200), b -> assertThat(b)
                             .contains("&lt;img src=x onerror=alert(1)&gt;")
@@ -796,6 +825,8 @@ class HostileInputIT extends IntegrationTestBase {
                 "/ui/videos/" + video,
                 "/ui/tasks",
                 "/ui/tasks/" + task,
+                "/ui/projects",
+                "/ui/projects/" + project,
                 "/ui/queues",
                 "/ui/workers",
                 "/ui/routes",
@@ -808,7 +839,11 @@ class HostileInputIT extends IntegrationTestBase {
         // ---- path tricks and wrong types ----
         for (String path : List.of(
                 "/ui/routes/files/..%2F..%2Fetc%2Fpasswd",
-                "/ui/routes/files/pom.xml", "/ui/routes/files/.camel.yaml", "/ui/videos/..%2F1", "/ui/tasks/%2e%2e")) {
+                "/ui/routes/files/pom.xml",
+                "/ui/routes/files/.camel.yaml",
+                "/ui/videos/..%2F1",
+                "/ui/tasks/%2e%2e",
+                "/ui/projects/..%2F" + project)) {
             table.add(new PageCase(
                     "path trick: GET " + path, () -> asAdmin.get(path), Set.of(400, 404), b -> assertThat(b)
                             .doesNotContain("root:")));

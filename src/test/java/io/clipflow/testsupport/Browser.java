@@ -11,6 +11,7 @@ import java.util.logging.Level;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -132,7 +133,10 @@ public final class Browser implements AutoCloseable {
     }
 
     public <T> T waitUntil(Duration timeout, java.util.function.Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, timeout).until(condition::apply);
+        // pages swap parts of themselves (htmx): an element gone between finding and reading it is looked up again
+        return new WebDriverWait(driver, timeout)
+                .ignoring(StaleElementReferenceException.class)
+                .until(condition::apply);
     }
 
     /** What the page logged as errors: script errors, refused loads, and CSP violations. */
