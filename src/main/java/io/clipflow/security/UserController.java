@@ -25,10 +25,12 @@ class UserController {
 
     private final TokenService tokens;
     private final Passwords passwords;
+    private final Accounts accounts;
 
-    UserController(TokenService tokens, Passwords passwords) {
+    UserController(TokenService tokens, Passwords passwords, Accounts accounts) {
         this.tokens = tokens;
         this.passwords = passwords;
+        this.accounts = accounts;
     }
 
     /** A new user; {@code password} (optional) lets them sign in to the dashboard. */
@@ -44,16 +46,8 @@ class UserController {
     @PostMapping("/api/users")
     @ResponseStatus(HttpStatus.CREATED)
     Map<String, Object> create(@Valid @RequestBody NewUser body) {
-        if (tokens.findUser(body.username()).isPresent()) {
-            throw new ApiException(HttpStatus.CONFLICT, "conflict", "user " + body.username() + " already exists");
-        }
-        if (body.password() != null) {
-            checked(body.password());
-        }
-        ClipflowUser user = tokens.createUser(body.username(), body.role() == null ? Role.USER : body.role());
-        if (body.password() != null) {
-            passwords.set(user.id(), body.password());
-        }
+        ClipflowUser user =
+                accounts.create(body.username(), body.role() == null ? Role.USER : body.role(), body.password());
         return reply(tokens.issue(user.id(), "initial"));
     }
 
@@ -63,20 +57,13 @@ class UserController {
         if (!tokens.userExists(id)) {
             throw ApiException.notFound("user " + id);
         }
-        passwords.set(id, checked(body.password()));
+        passwords.set(id, Accounts.checked(body.password()));
         return ResponseEntity.noContent().build();
     }
 
     @GetMapping("/api/users")
     Map<String, Object> list() {
         return Map.of("items", tokens.users());
-    }
-
-    private static String checked(String password) {
-        Passwords.problem(password).ifPresent(p -> {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "bad request", p);
-        });
-        return password;
     }
 
     @PostMapping("/api/users/{id}/tokens")

@@ -1,5 +1,7 @@
 package io.clipflow.security;
 
+import io.clipflow.web.PageActions;
+import io.clipflow.web.PageNotFoundException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +23,12 @@ class UserPages {
 
     private final TokenService tokens;
     private final Passwords passwords;
+    private final Accounts accounts;
 
-    UserPages(TokenService tokens, Passwords passwords) {
+    UserPages(TokenService tokens, Passwords passwords, Accounts accounts) {
         this.tokens = tokens;
         this.passwords = passwords;
+        this.accounts = accounts;
     }
 
     @GetMapping("/ui/users")
@@ -48,18 +52,10 @@ class UserPages {
             flash.addFlashAttribute("problem", "A user name has 1 to 100 letters, digits or _ . @ -.");
             return "redirect:/ui/users";
         }
-        if (tokens.findUser(username).isPresent()) {
-            flash.addFlashAttribute("problem", "User " + username + " already exists.");
-            return "redirect:/ui/users";
-        }
         String chosen = password.isEmpty() ? passwords.generate() : password;
-        var problem = Passwords.problem(chosen);
-        if (problem.isPresent()) {
-            flash.addFlashAttribute("problem", "Not created: " + problem.get() + ".");
+        if (!PageActions.run(flash, () -> accounts.create(username, role, chosen))) {
             return "redirect:/ui/users";
         }
-        ClipflowUser user = tokens.createUser(username, role);
-        passwords.set(user.id(), chosen);
         flash.addFlashAttribute("notice", "Created " + role + " " + username + ".");
         if (password.isEmpty()) {
             flash.addFlashAttribute("secretLabel", "Password of " + username + " (shown once)");
@@ -103,6 +99,6 @@ class UserPages {
     }
 
     private ClipflowUser existing(long id) {
-        return tokens.findUser(id).orElseThrow(() -> new io.clipflow.web.PageNotFoundException("user " + id));
+        return tokens.findUser(id).orElseThrow(() -> new PageNotFoundException("user " + id));
     }
 }

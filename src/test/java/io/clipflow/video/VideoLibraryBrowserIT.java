@@ -133,6 +133,8 @@ class VideoLibraryBrowserIT extends IntegrationTestBase {
         assertThat(browser.get("/ui/videos?q=dave").body()).doesNotContain("video-" + davesVideo);
         assertThat(carol.api().get("/api/videos?q=dave").json().get("total").asLong())
                 .isZero();
+        // The text file is accepted and fails in ffprobe a moment later; the filter is about that end state.
+        dave.api().awaitVideo(davesVideo, Duration.ofSeconds(60), "FAILED");
         assertThat(dave.api()
                         .get("/api/videos?q=DAVE&status=failed")
                         .json()
