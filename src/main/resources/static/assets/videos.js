@@ -1,4 +1,4 @@
-// The video library: uploads with a progress bar per file (XHR, so upload progress is observable), and live card
+// The video library: resumable uploads with a progress bar per file (tus; XHR, so upload progress is observable), and live card
 // updates from the user's event stream (/ws/users/me, opened with a one-time ticket; no token in the page).
 (() => {
   "use strict";
@@ -34,7 +34,72 @@
     }
   }
 
-  function upload(file) {
+  // Uploads are tus 1.0 at /ui/uploads (the session and CSRF header, as every form): the file goes in chunks, each a
+  // PATCH at the offset the server confirmed, so a dropped connection or a closed tab costs at most one chunk. The
+  // upload's URL is kept in localStorage under the file's name, size and date; the same file dropped again asks the
+  // server where it stands (HEAD) and goes on from there.
+  const DEFAULT_CHUNK = 5 * 1024 * 1024;
+
+  function storageKey(file) {
+    return `clipflow.tus:${file.name}:${file.size}:${file.lastModified}`;
+  }
+
+  function b64(text) {
+    return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+  }
+
+  function tusHeaders(extra) {
+    return Object.assign({ "Tus-Resumable": "1.0.0" }, csrfHeaders(), extra);
+  }
+
+  async function errorOf(reply) {
+    try {
+      const body = await reply.json();
+      return body.detail || body.error || `HTTP ${reply.status}`;
+    } catch (ignored) {
+      return `HTTP ${reply.status}`;
+    }
+  }
+
+  /** The upload's URL and the offset to go on from: a stored one the server still has, or a new one. */
+  async function start(file, title) {
+    const stored = localStorage.getItem(storageKey(file));
+    if (stored) {
+      const head = await fetch(stored, { method: "HEAD", headers: tusHeaders(), credentials: "same-origin" });
+      if (head.ok) return { url: stored, offset: parseInt(head.headers.get("Upload-Offset"), 10) || 0 };
+      localStorage.removeItem(storageKey(file)); // expired or cancelled: start again
+    }
+    const created = await fetch(`${base}/ui/uploads`, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: tusHeaders({
+        "Upload-Length": String(file.size),
+        "Upload-Metadata": `filename ${b64(file.name)},title ${b64(title)}`,
+      }),
+    });
+    if (created.status !== 201) throw new Error(await errorOf(created));
+    const url = new URL(created.headers.get("Location"), location.href).pathname;
+    localStorage.setItem(storageKey(file), url);
+    return { url, offset: 0 };
+  }
+
+  /** One PATCH of file[offset, offset + size), with upload progress; resolves with the XHR once it answers. */
+  function patch(url, file, offset, size, onProgress) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open("PATCH", url);
+      for (const [name, value] of Object.entries(tusHeaders({ "Upload-Offset": String(offset) }))) {
+        xhr.setRequestHeader(name, value);
+      }
+      xhr.setRequestHeader("Content-Type", "application/offset+octet-stream");
+      xhr.upload.addEventListener("progress", (e) => onProgress(offset + e.loaded));
+      xhr.addEventListener("load", () => resolve(xhr));
+      xhr.addEventListener("error", () => reject(new Error("the connection was lost")));
+      xhr.send(file.slice(offset, offset + size));
+    });
+  }
+
+  async function upload(file) {
     const item = el("li", "upload-item");
     item.dataset.state = "uploading";
     const bar = el("progress");
@@ -44,44 +109,74 @@
     const state = el("span", "state muted", "uploading");
     item.append(el("span", "name", file.name), bar, pct, state);
     uploads.prepend(item);
-
-    const form = new FormData();
-    form.append("title", file.name.replace(/\.[^.]+$/, ""));
-    form.append("file", file);
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", `${base}/ui/videos`);
-    for (const [name, value] of Object.entries(csrfHeaders())) xhr.setRequestHeader(name, value);
-    xhr.upload.addEventListener("progress", (e) => {
-      if (!e.lengthComputable) return;
-      const p = Math.floor((e.loaded * 100) / e.total);
+    const shown = (sent) => {
+      const p = file.size ? Math.floor((sent * 100) / file.size) : 100;
       bar.value = p;
       pct.textContent = p + "%";
-    });
-    xhr.addEventListener("load", () => {
-      let body = null;
-      try {
-        body = JSON.parse(xhr.responseText);
-      } catch (ignored) {
-        body = null;
-      }
-      const video = body && body.video;
-      if (xhr.status === 202 && video && video.id) {
-        bar.value = 100;
-        pct.textContent = "100%";
-        item.dataset.state = "uploaded";
-        item.dataset.videoId = video.id;
-        state.textContent = "uploaded, " + String(video.status || "").toLowerCase();
-        refreshCard(video.id);
-      } else {
-        item.dataset.state = "failed";
-        state.textContent = (body && (body.detail || body.error)) || `upload failed (HTTP ${xhr.status})`;
-      }
-    });
-    xhr.addEventListener("error", () => {
+    };
+    const fail = (text) => {
       item.dataset.state = "failed";
-      state.textContent = "the connection was lost; nothing was stored";
-    });
-    xhr.send(form);
+      state.textContent = text;
+    };
+
+    const chunk = parseInt(zone.dataset.chunkSize, 10) || DEFAULT_CHUNK;
+    let url;
+    let offset;
+    try {
+      ({ url, offset } = await start(file, file.name.replace(/\.[^.]+$/, "")));
+    } catch (e) {
+      fail(e.message || "the upload could not start");
+      return;
+    }
+    item.dataset.uploadUrl = url;
+    if (offset > 0) {
+      item.dataset.resumedAt = String(offset);
+      state.textContent = `resumed at ${Math.floor((offset * 100) / file.size)}%`;
+    }
+    shown(offset);
+    let retries = 0;
+    while (true) {
+      let xhr;
+      try {
+        xhr = await patch(url, file, offset, chunk, shown);
+      } catch (e) {
+        // the network went away mid-chunk: ask where the upload stands, then go on (a few times, with a pause)
+        if (++retries > 5) {
+          fail("the connection was lost; drop the file again to resume");
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 1000 * retries));
+        try {
+          ({ url, offset } = await start(file, file.name));
+        } catch (ignored) {
+          // try the next round
+        }
+        continue;
+      }
+      if (xhr.status !== 204) {
+        let body = null;
+        try {
+          body = JSON.parse(xhr.responseText);
+        } catch (ignored) {
+          body = null;
+        }
+        if (xhr.status >= 400 && xhr.status < 500) localStorage.removeItem(storageKey(file));
+        fail((body && (body.detail || body.error)) || `upload failed (HTTP ${xhr.status})`);
+        return;
+      }
+      retries = 0;
+      offset = parseInt(xhr.getResponseHeader("Upload-Offset"), 10);
+      shown(offset);
+      const videoId = xhr.getResponseHeader("Clipflow-Video-Id");
+      if (videoId) {
+        localStorage.removeItem(storageKey(file));
+        item.dataset.state = "uploaded";
+        item.dataset.videoId = videoId;
+        state.textContent = "uploaded, queued";
+        refreshCard(videoId);
+        return;
+      }
+    }
   }
 
   function onEvent(event) {

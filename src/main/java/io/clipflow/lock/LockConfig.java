@@ -30,4 +30,15 @@ class LockConfig {
             ScheduledExecutorService leaseRenewer) {
         return new LeaseLockRepository("video", redis, keys, properties.lease(), clipflow.nodeName(), leaseRenewer);
     }
+
+    /** Lease lock on resumable upload ids: one PATCH (or DELETE) at a time per upload, across nodes. */
+    @Bean("uploadLock")
+    LeaseLockRepository uploadLock(
+            StringRedisTemplate redis,
+            RedisKeys keys,
+            LockProperties properties,
+            ClipflowProperties clipflow,
+            ScheduledExecutorService leaseRenewer) {
+        return new LeaseLockRepository("upload", redis, keys, properties.lease(), clipflow.nodeName(), leaseRenewer);
+    }
 }

@@ -2,6 +2,7 @@ package io.clipflow.schedule;
 
 import io.clipflow.storage.MediaStore;
 import io.clipflow.task.TaskTracker;
+import io.clipflow.upload.TusUploads;
 import io.clipflow.video.VideoService;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Route schedule-cleanup: removes what is past its retention and nothing else: media of videos DELETED longer ago
  * than {@code deleted-media-retention}, upload sessions abandoned longer ago than {@code upload-session-retention},
+ * resumable uploads past their Upload-Expires,
  * finished task history older than {@code task-history-retention}. Each run logs what it removed and records it as a
  * task result ({@code clipflow.cleanup}).
  */
@@ -29,6 +31,7 @@ public class Cleanup {
 
     private final VideoService videos;
     private final MediaStore store;
+    private final TusUploads tusUploads;
     private final TaskTracker tracker;
     private final ScheduleProperties properties;
     private final TransactionTemplate tx;
@@ -37,12 +40,14 @@ public class Cleanup {
     Cleanup(
             VideoService videos,
             MediaStore store,
+            TusUploads tusUploads,
             TaskTracker tracker,
             ScheduleProperties properties,
             TransactionTemplate tx,
             Clock clock) {
         this.videos = videos;
         this.store = store;
+        this.tusUploads = tusUploads;
         this.tracker = tracker;
         this.properties = properties;
         this.tx = tx;
@@ -66,20 +71,23 @@ public class Cleanup {
             mediaOf.addAll(batch);
         } while (batch != null && batch.size() == BATCH);
         int uploads = store.removeStaleUploads(now.minus(properties.uploadSessionRetention()));
+        int resumable = tusUploads.removeExpired();
         int history = tracker.deleteHistoryBefore(now.minus(properties.taskHistoryRetention()));
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("deleted_videos_media_removed", mediaOf);
         summary.put("bytes_freed", bytes[0]);
         summary.put("upload_sessions_removed", uploads);
+        summary.put("expired_resumable_uploads_removed", resumable);
         summary.put("task_history_removed", history);
         String taskId = tracker.recordScheduled(TASK_NAME, summary);
         summary.put("task_id", taskId);
         log.info(
-                "cleanup: media of {} deleted video(s) removed ({} bytes), {} upload session file(s), {} task history"
-                        + " row(s); recorded as task {}",
+                "cleanup: media of {} deleted video(s) removed ({} bytes), {} upload session file(s), {} expired"
+                        + " resumable upload(s), {} task history row(s); recorded as task {}",
                 mediaOf.size(),
                 bytes[0],
                 uploads,
+                resumable,
                 history,
                 taskId);
         return summary;

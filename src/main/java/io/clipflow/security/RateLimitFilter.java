@@ -20,6 +20,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class RateLimitFilter extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(RateLimitFilter.class);
+    /** A multipart upload (API and page) and the creation of a resumable one share the upload bucket. */
+    private static final java.util.Set<String> UPLOAD_CREATION =
+            java.util.Set.of("/api/videos", "/ui/videos", "/api/uploads", "/api/uploads/", "/ui/uploads");
+
     private static final Pattern TASK_SUBMISSION = Pattern.compile("/api/tasks(/.*)?|/api/groups|/api/videos/[^/]+/.+");
 
     private final RateLimiter limiter;
@@ -43,7 +47,7 @@ class RateLimitFilter extends OncePerRequestFilter {
             String path = request.getServletPath();
             RateLimiter.Decision decision = null;
             try {
-                if (path.equals("/api/videos") || path.equals("/ui/videos")) {
+                if (UPLOAD_CREATION.contains(path)) {
                     decision = limiter.take("upload", user.id(), properties.uploadBurst(), properties.uploadEvery());
                 } else if (TASK_SUBMISSION.matcher(path).matches()) {
                     decision = limiter.take("task", user.id(), properties.taskBurst(), properties.taskEvery());

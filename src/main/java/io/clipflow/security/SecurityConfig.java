@@ -265,9 +265,30 @@ class SecurityConfig {
         CorsConfiguration config = new CorsConfiguration();
         config.setAllowedOrigins(
                 origins.stream().filter(o -> !o.isBlank()).map(String::trim).toList());
-        config.setAllowedMethods(List.of("GET", "POST", "DELETE", "OPTIONS"));
-        config.setAllowedHeaders(List.of("Authorization", "Content-Type"));
-        config.setExposedHeaders(List.of("Retry-After"));
+        config.setAllowedMethods(List.of("GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"));
+        // tus clients in the browser (tus-js-client, Uppy) send and read the protocol's headers
+        config.setAllowedHeaders(List.of(
+                "Authorization",
+                "Content-Type",
+                "Tus-Resumable",
+                "Upload-Length",
+                "Upload-Offset",
+                "Upload-Metadata",
+                "Upload-Checksum",
+                "X-HTTP-Method-Override"));
+        config.setExposedHeaders(List.of(
+                "Retry-After",
+                "Location",
+                "Tus-Resumable",
+                "Tus-Version",
+                "Tus-Extension",
+                "Tus-Max-Size",
+                "Upload-Offset",
+                "Upload-Length",
+                "Upload-Metadata",
+                "Upload-Expires",
+                "Clipflow-Video-Id",
+                "Clipflow-Task-Id"));
         // bearer tokens, never cookies: browsers need no credentials mode
         config.setAllowCredentials(false);
         config.setMaxAge(3600L);

@@ -8,9 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.Normalizer;
-import org.apache.camel.CamelExecutionException;
-import org.apache.camel.ProducerTemplate;
-import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -32,11 +29,11 @@ class UploadController {
     private static final int MAX_TITLE = 255;
 
     private final MediaStore store;
-    private final ProducerTemplate routes;
+    private final UploadSubmission submission;
 
-    UploadController(MediaStore store, ProducerTemplate routes) {
+    UploadController(MediaStore store, UploadSubmission submission) {
         this.store = store;
-        this.routes = routes;
+        this.submission = submission;
     }
 
     @PostMapping(
@@ -60,19 +57,9 @@ class UploadController {
         try {
             // transferTo(File) lets Tomcat rename its spool file; transferTo(Path) would copy every byte again
             file.transferTo(staged.toFile());
-            Object reply = routes.requestBody(
-                    "direct:video-upload",
-                    new UploadedFile(
-                            staged, displayName(file.getOriginalFilename()), file.getSize(), title, user.id()));
+            Object reply = submission.submit(new UploadedFile(
+                    staged, displayName(file.getOriginalFilename()), file.getSize(), title, user.id()));
             return ResponseEntity.accepted().body(reply);
-        } catch (CamelExecutionException e) {
-            if (e.getCause() instanceof DataAccessResourceFailureException) {
-                throw new ApiException(
-                        HttpStatus.SERVICE_UNAVAILABLE,
-                        "queue unavailable",
-                        "the upload was stored but Redis did not take its task; try again later");
-            }
-            throw e;
         } finally {
             Files.deleteIfExists(staged);
         }

@@ -27,6 +27,7 @@ import org.apache.camel.Variable;
 import org.apache.camel.Variables;
 import org.apache.camel.component.exec.ExecResult;
 import org.slf4j.MDC;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /**
@@ -56,7 +57,7 @@ public class VideoProcess {
             HlsLadder ladder,
             MediaStore store,
             TaskTracker tracker,
-            LeaseLockRepository videoLock,
+            @Qualifier("videoLock") LeaseLockRepository videoLock,
             TaskSupervisor supervisor,
             VideoEvents events,
             TranscodeMetrics transcodeMetrics) {

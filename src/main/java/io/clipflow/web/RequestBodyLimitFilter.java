@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Caps every non-upload API body (JSON) at {@code clipflow.api.max-json-size}: a declared larger Content-Length is
+ * Caps every non-upload API body (JSON; multipart and resumable uploads have their own limits) at {@code clipflow.api.max-json-size}: a declared larger Content-Length is
  * refused at once, and a chunked body stops being read at the cap, so Jackson fails and the client gets 400.
  */
 @Component
@@ -31,6 +31,7 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String type = request.getContentType();
         return !request.getServletPath().startsWith("/api/")
+                || request.getServletPath().startsWith("/api/uploads")
                 || (type != null && type.toLowerCase().startsWith(MediaType.MULTIPART_FORM_DATA_VALUE));
     }
 

@@ -157,9 +157,12 @@ class CeleryQueueIT extends IntegrationTestBase {
         ReliableQueue.Taken taken = queue.take(q, node, Duration.ofMillis(100));
         assertThat(taken.taskId()).isEqualTo(first.taskId());
         String topic = "task." + first.taskId();
-        String owner = "user.42";
+        // no real user's id: another test's uploads would put events on that user's topic
+        long ownerId = 1_000_000_000L + new java.util.Random().nextInt(1_000_000);
+        String owner = "user." + ownerId;
         var event = events.prepare(
-                List.of(Topic.task(first.taskId()), Topic.user(42)), Map.of("type", "done", "task_id", first.taskId()));
+                List.of(Topic.task(first.taskId()), Topic.user(ownerId)),
+                Map.of("type", "done", "task_id", first.taskId()));
         String result = "{\"status\": \"SUCCESS\", \"result\": 1, \"task_id\": \"" + first.taskId() + "\"}";
 
         WorkerConnection waiter = queue.connection();

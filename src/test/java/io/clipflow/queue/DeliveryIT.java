@@ -142,8 +142,7 @@ class DeliveryIT extends IntegrationTestBase {
                 TaskOptions.none().withCountdown(Duration.ofSeconds(3)));
         Awaitility.await()
                 .atMost(Duration.ofSeconds(2))
-                .until(() -> redis.opsForZSet().size(keys.delayed()) > 0
-                        && tasks.runs(id).isEmpty());
+                .until(() -> delayedContains(id) && tasks.runs(id).isEmpty());
         assertThat(awaitState(id, "SUCCESS").result().asText()).isEqualTo("later");
         assertThat(tasks.runs(id)).hasSize(1);
         assertThat(Duration.between(sent, tasks.runs(id).get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(2900));
@@ -169,10 +168,7 @@ class DeliveryIT extends IntegrationTestBase {
         ApiClient.Reply reply = newUser(Role.ADMIN).postJson("/api/tasks/" + id + "/revoke", "{}");
         assertThat(reply.status()).isEqualTo(202);
         assertThat(awaitState(id, "REVOKED").status()).isEqualTo("REVOKED");
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(5))
-                .until(() -> redis.opsForZSet().score(keys.delayed(), "x") == null
-                        && redis.opsForZSet().size(keys.delayed()) == 0);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !delayedContains(id));
         assertThat(tasks.runs(id)).isEmpty();
         assertThat(tracker.result(id).orElseThrow().status()).isEqualTo("REVOKED");
     }

@@ -28,7 +28,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -604,6 +606,120 @@ class HostileInputIT extends IntegrationTestBase {
                 r -> {}));
         table.add(new Case(
                 "JSON sent to the upload endpoint", () -> alice.postJson("/api/videos", "{}"), Set.of(415), r -> {}));
+        // ---- resumable uploads (tus): tess's open upload is the target; each creation is a new user's, since
+        // creating one takes from the upload rate limit, set low here ----
+        ApiClient tess = newUser(Role.USER);
+        ApiClient tessa = newUser(Role.USER);
+        String tusUpload = tusCreate(tess, "100", null).header("Location");
+        String tusPath = URI.create(tusUpload).getPath();
+        table.add(new Case(
+                "tus: Upload-Length over the limit",
+                () -> tusCreate(newUser(Role.USER), "" + (5L << 40), null),
+                Set.of(413),
+                r -> {}));
+        table.add(new Case(
+                "tus: negative Upload-Length", () -> tusCreate(newUser(Role.USER), "-7", null), Set.of(400), r -> {}));
+        table.add(new Case(
+                "tus: negative Upload-Offset",
+                () -> tusPatch(tess, tusPath, "-1", "application/offset+octet-stream"),
+                Set.of(400),
+                r -> {}));
+        table.add(new Case(
+                "tus: overflowing Upload-Offset",
+                () -> tusPatch(tess, tusPath, "92233720368547758070", "application/offset+octet-stream"),
+                Set.of(400),
+                r -> {}));
+        table.add(new Case(
+                "tus: Upload-Offset ahead of the upload",
+                () -> tusPatch(tess, tusPath, "50", "application/offset+octet-stream"),
+                Set.of(409),
+                r -> {}));
+        table.add(new Case(
+                "tus: a PATCH that is not offset+octet-stream",
+                () -> tusPatch(tess, tusPath, "0", "application/json"),
+                Set.of(415),
+                r -> {}));
+        table.add(new Case(
+                "tus: another user's upload",
+                () -> tusPatch(bob, tusPath, "0", "application/offset+octet-stream"),
+                Set.of(404),
+                r -> {}));
+        table.add(new Case("tus: another user's upload read", () -> bob.get(tusPath), Set.of(404), r -> {}));
+        table.add(new Case(
+                "tus: an id that is no upload", () -> tess.get("/api/uploads/../users"), Set.of(400, 404), r -> {}));
+        table.add(new Case(
+                "tus: another protocol version",
+                () -> tess.send(tess.request(tusPath)
+                        .header("Tus-Resumable", "0.2.2")
+                        .header("Upload-Offset", "0")
+                        .header("Content-Type", "application/offset+octet-stream")
+                        .method("PATCH", BodyPublishers.ofByteArray(new byte[1]))),
+                Set.of(412),
+                r -> {}));
+        table.add(new Case(
+                "tus: metadata naming a path",
+                () -> tusCreate(tessa, "10", "filename " + b64("../../../etc/passwd")),
+                Set.of(201),
+                r -> {
+                    String path = URI.create(r.header("Location")).getPath();
+                    assertThat(tessa.get(path).json().path("file_name").asText())
+                            .isEqualTo("passwd");
+                    assertThat(tessa.send(tessa.request(path)
+                                            .header("Tus-Resumable", "1.0.0")
+                                            .DELETE())
+                                    .status())
+                            .isEqualTo(204);
+                }));
+        table.add(new Case(
+                "tus: a NUL byte in the title",
+                () -> tusCreate(newUser(Role.USER), "10", "title " + b64("a\0b")),
+                Set.of(400),
+                r -> {}));
+        table.add(new Case(
+                "tus: huge metadata",
+                () -> tusCreate(newUser(Role.USER), "10", "title " + b64("x".repeat(5000))),
+                Set.of(400),
+                r -> {}));
+        table.add(new Case(
+                "tus: metadata that is not base64",
+                () -> tusCreate(newUser(Role.USER), "10", "title %%%"),
+                Set.of(400),
+                r -> {}));
+        table.add(new Case(
+                "tus: an unknown checksum algorithm",
+                () -> tess.send(tess.request(tusPath)
+                        .header("Tus-Resumable", "1.0.0")
+                        .header("Upload-Offset", "0")
+                        .header("Upload-Checksum", "crc32 AAAA")
+                        .header("Content-Type", "application/offset+octet-stream")
+                        .method("PATCH", BodyPublishers.ofByteArray(new byte[1]))),
+                Set.of(400),
+                r -> {}));
+        table.add(new Case(
+                "tus: the open upload is untouched, then terminated", () -> tess.get(tusPath), Set.of(200), r -> {
+                    assertThat(r.json().path("offset").asLong()).isZero();
+                    assertThat(tess.send(tess.request(tusPath)
+                                            .header("Tus-Resumable", "1.0.0")
+                                            .DELETE())
+                                    .status())
+                            .isEqualTo(204);
+                }));
+        // ---- seed 001's chunks ----
+        table.add(new Case(
+                "chunk: an index outside chunks_total",
+                () -> alice.uploadChunk("0cc175b9c0f1b6a831c399e269772661", 5, 5, new byte[10]),
+                Set.of(400),
+                r -> {}));
+        table.add(new Case(
+                "chunk: a path where the MD5 belongs",
+                () -> alice.uploadChunk("../../../../tmp/x", 0, 1, new byte[10]),
+                Set.of(400),
+                r -> {}));
+        table.add(new Case(
+                "chunk: merging what was never sent",
+                () -> alice.mergeChunks("x.mp4", "0cc175b9c0f1b6a831c399e269772661", 3),
+                Set.of(400),
+                r -> assertThat(r.json().path("detail").asText()).contains("[0, 1, 2]")));
         table.add(new Case("the error page itself", () -> alice.get("/error"), Set.of(500, 200, 400), r -> {}));
         table.add(new Case(
                 "encoded dot segments in the path",
@@ -717,6 +833,7 @@ class HostileInputIT extends IntegrationTestBase {
             "/ui/users/" + alice.id() + "/tokens",
             "/ui/users/" + alice.id() + "/tokens/1/revoke",
             "/ui/ws-tickets",
+            "/ui/uploads",
             "/logout"
         };
         List<PageCase> table = new ArrayList<>();
@@ -1032,11 +1149,12 @@ class HostileInputIT extends IntegrationTestBase {
 
         Path data = clipflow.dataDir().toAbsolutePath().normalize();
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            try (Stream<Path> tmp = Files.list(data.resolve("tmp"));
-                    Stream<Path> incoming = Files.list(store.root().resolve(".incoming"))) {
+            try (Stream<Path> tmp = Files.list(data.resolve("tmp"))) {
                 assertThat(tmp).as("multipart spool").isEmpty();
-                assertThat(incoming).as("upload staging").isEmpty();
             }
+            assertThat(staged())
+                    .as("upload staging; rows %s", jdbc.queryForList("select * from tus_upload"))
+                    .isEmpty();
         });
         try (Stream<Path> all = Files.walk(store.root())) {
             List<String> unexpected = all.filter(Files::isRegularFile)
@@ -1110,14 +1228,45 @@ class HostileInputIT extends IntegrationTestBase {
         return jdbc.queryForObject("select count(*) from video where owner_id = ?", Long.class, user.userId());
     }
 
+    /** Files in upload staging but those of resumable uploads still open (their rows say so). */
+    private List<String> staged() throws java.io.IOException {
+        Set<String> open = new java.util.HashSet<>();
+        jdbc.queryForList("select id from tus_upload", String.class).forEach(id -> open.add("tus-" + id + ".part"));
+        try (Stream<Path> incoming = Files.list(store.root().resolve(".incoming"))) {
+            return incoming.map(p -> p.getFileName().toString())
+                    .filter(name -> !open.contains(name))
+                    .toList();
+        }
+    }
+
+    private static Reply tusCreate(ApiClient user, String length, String metadata) {
+        HttpRequest.Builder b =
+                user.request("/api/uploads").header("Tus-Resumable", "1.0.0").header("Upload-Length", length);
+        if (metadata != null) {
+            b.header("Upload-Metadata", metadata);
+        }
+        return user.send(b.POST(BodyPublishers.noBody()));
+    }
+
+    private static Reply tusPatch(ApiClient user, String path, String offset, String type) {
+        return user.send(user.request(path)
+                .header("Tus-Resumable", "1.0.0")
+                .header("Upload-Offset", offset)
+                .header("Content-Type", type)
+                .method("PATCH", BodyPublishers.ofByteArray(new byte[10])));
+    }
+
+    private static String b64(String s) {
+        return java.util.Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
     private void assertNothingStoredFor(ApiClient user) {
         assertThat(countVideos(user)).isZero();
         Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            try (Stream<Path> tmp = Files.list(clipflow.dataDir().resolve("tmp"));
-                    Stream<Path> incoming = Files.list(store.root().resolve(".incoming"))) {
+            try (Stream<Path> tmp = Files.list(clipflow.dataDir().resolve("tmp"))) {
                 assertThat(tmp).isEmpty();
-                assertThat(incoming).isEmpty();
             }
+            assertThat(staged()).isEmpty();
         });
     }
 

@@ -125,6 +125,44 @@ public class ApiClient {
         return last[0];
     }
 
+    /** Seed 001's POST /api/videos/upload-chunk/: one chunk of the file whose MD5 (hex) is {@code md5}. */
+    public Reply uploadChunk(String md5, int index, int total, byte[] bytes) {
+        String boundary = "----chunk" + java.util.UUID.randomUUID();
+        StringBuilder head = new StringBuilder();
+        for (String[] f : new String[][] {
+            {"file_md5", md5}, {"chunk_index", String.valueOf(index)}, {"chunks_total", String.valueOf(total)}
+        }) {
+            head.append("--")
+                    .append(boundary)
+                    .append("\r\nContent-Disposition: form-data; name=\"")
+                    .append(f[0])
+                    .append("\"\r\n\r\n")
+                    .append(f[1])
+                    .append("\r\n");
+        }
+        head.append("--")
+                .append(boundary)
+                .append("\r\nContent-Disposition: form-data; name=\"chunk\"; filename=\"blob\"\r\n")
+                .append("Content-Type: application/octet-stream\r\n\r\n");
+        byte[] start = head.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] end = ("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] body = new byte[start.length + bytes.length + end.length];
+        System.arraycopy(start, 0, body, 0, start.length);
+        System.arraycopy(bytes, 0, body, start.length, bytes.length);
+        System.arraycopy(end, 0, body, start.length + bytes.length, end.length);
+        return send(request("/api/videos/upload-chunk/")
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    /** Seed 001's POST /api/videos/merge-chunks/. */
+    public Reply mergeChunks(String fileName, String md5, int total) {
+        return postJson(
+                "/api/videos/merge-chunks/",
+                "{\"file_name\": \"" + fileName + "\", \"file_md5\": \"" + md5 + "\", \"chunks_total\": " + total
+                        + "}");
+    }
+
     /** A request to {@code path} with this client's token, for cases the helpers above do not cover. */
     public HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));

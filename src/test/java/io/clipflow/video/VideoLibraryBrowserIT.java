@@ -2,6 +2,7 @@ package io.clipflow.video;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.clipflow.security.Role;
 import io.clipflow.testsupport.Browser;
 import io.clipflow.testsupport.Clips;
@@ -33,6 +34,8 @@ class VideoLibraryBrowserIT extends IntegrationTestBase {
             browser.waitUntil(d -> "on".equals(browser.find(By.tagName("body")).getAttribute("data-live")));
             JavascriptExecutor js = (JavascriptExecutor) browser.driver();
             js.executeScript("window.sameDocument = 'yes';");
+            // small tus chunks, so the clip goes up in several PATCHes
+            js.executeScript("document.getElementById('drop-zone').dataset.chunkSize = '65536';");
 
             browser.find(By.id("file-input")).sendKeys(clip.toAbsolutePath().toString());
 
@@ -64,6 +67,63 @@ class VideoLibraryBrowserIT extends IntegrationTestBase {
             assertThat(alice.api().get("/api/videos/" + id).json().get("status").asText())
                     .isEqualTo("READY");
             browser.screenshot("videos");
+            assertThat(browser.consoleErrors()).isEmpty();
+        }
+    }
+
+    @Test
+    void anUploadStoppedHalfwayGoesOnFromWhereTheServerHasItWhenTheFileIsDroppedAgain() throws Exception {
+        Account carol = newAccount(Role.USER);
+        Path clip = Clips.generate(dir, "half-way.mp4", 640, 360, 2, true);
+        byte[] bytes = java.nio.file.Files.readAllBytes(clip);
+        int half = bytes.length / 2;
+        // the first half went up before the tab was closed
+        var created = carol.api()
+                .send(carol.api()
+                        .request("/api/uploads")
+                        .header("Tus-Resumable", "1.0.0")
+                        .header("Upload-Length", String.valueOf(bytes.length))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+        String id =
+                created.header("Location").substring(created.header("Location").lastIndexOf('/') + 1);
+        var first = carol.api()
+                .send(carol.api()
+                        .request("/api/uploads/" + id)
+                        .header("Tus-Resumable", "1.0.0")
+                        .header("Upload-Offset", "0")
+                        .header("Content-Type", "application/offset+octet-stream")
+                        .method(
+                                "PATCH",
+                                java.net.http.HttpRequest.BodyPublishers.ofByteArray(
+                                        java.util.Arrays.copyOf(bytes, half))));
+        assertThat(first.status()).isEqualTo(204);
+        long modified = java.nio.file.Files.getLastModifiedTime(clip).toMillis();
+        try (Browser browser = Browser.open(base())) {
+            browser.signIn(carol.username(), carol.password()).go("/ui/videos");
+            JavascriptExecutor js = (JavascriptExecutor) browser.driver();
+            String key = "clipflow.tus:half-way.mp4:" + bytes.length + ":" + modified;
+            js.executeScript("localStorage.setItem(arguments[0], arguments[1]);", key, "/ui/uploads/" + id);
+            js.executeScript("document.getElementById('drop-zone').dataset.chunkSize = '32768';");
+
+            browser.find(By.id("file-input")).sendKeys(clip.toAbsolutePath().toString());
+
+            WebElement item = browser.waitUntil(
+                    Duration.ofSeconds(30), d -> d.findElement(By.cssSelector(".upload-item[data-state='uploaded']")));
+            assertThat(item.getDomAttribute("data-resumed-at")).isEqualTo(String.valueOf(half));
+            String videoId = item.getDomAttribute("data-video-id");
+            assertThat(carol.api()
+                            .get("/api/uploads/" + id)
+                            .json()
+                            .path("video_id")
+                            .asText())
+                    .as("the same upload, finished")
+                    .isEqualTo(videoId);
+            assertThat(js.executeScript("return localStorage.getItem(arguments[0]);", key))
+                    .as("forgotten once done")
+                    .isNull();
+            JsonNode video = carol.api().awaitVideo(Long.parseLong(videoId), Duration.ofSeconds(90), "READY", "FAILED");
+            assertThat(video.path("status").asText()).as(video.toString()).isEqualTo("READY");
+            assertThat(video.path("size_bytes").asLong()).isEqualTo(bytes.length);
             assertThat(browser.consoleErrors()).isEmpty();
         }
     }
