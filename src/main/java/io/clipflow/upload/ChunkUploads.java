@@ -3,7 +3,6 @@ package io.clipflow.upload;
 import io.clipflow.lock.LeaseLockRepository;
 import io.clipflow.storage.MediaStore;
 import io.clipflow.video.UploadedFile;
-import io.clipflow.video.VideoService;
 import io.clipflow.web.ApiException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,19 +40,19 @@ class ChunkUploads {
     private final LeaseLockRepository lock;
     private final UploadSubmission submission;
     private final UploadProperties properties;
-    private final VideoService videos;
+    private final PendingVideos pending;
 
     ChunkUploads(
             MediaStore store,
             @Qualifier("uploadLock") LeaseLockRepository lock,
             UploadSubmission submission,
             UploadProperties properties,
-            VideoService videos) {
+            PendingVideos pending) {
         this.store = store;
         this.lock = lock;
         this.submission = submission;
         this.properties = properties;
-        this.videos = videos;
+        this.pending = pending;
     }
 
     /** Which chunks of a file are here, and which are missing. */
@@ -115,14 +114,7 @@ class ChunkUploads {
                     progress.missing().size() + " of " + total + " chunks are missing: " + shown
                             + (shown.size() < progress.missing().size() ? " …" : ""));
         }
-        long pending = videos.pendingCount(ownerId);
-        if (pending >= properties.maxPendingVideos()) {
-            throw new ApiException(
-                    HttpStatus.TOO_MANY_REQUESTS,
-                    "too many pending videos",
-                    "you have " + pending + " videos waiting or in processing (at most " + properties.maxPendingVideos()
-                            + "); retry when some are done");
-        }
+        pending.check(ownerId);
         String key = folder(ownerId, md5);
         if (!lock.add(key)) {
             throw new ApiException(HttpStatus.CONFLICT, "conflict", "this file is being merged already");

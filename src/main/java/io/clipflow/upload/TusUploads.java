@@ -4,7 +4,6 @@ import io.clipflow.lock.LeaseLockRepository;
 import io.clipflow.security.ClipflowUser;
 import io.clipflow.storage.MediaStore;
 import io.clipflow.video.UploadedFile;
-import io.clipflow.video.VideoService;
 import io.clipflow.web.ApiException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,7 +51,7 @@ public class TusUploads {
     private final LeaseLockRepository lock;
     private final UploadSubmission submission;
     private final UploadProperties properties;
-    private final VideoService videos;
+    private final PendingVideos pending;
     private final Clock clock;
 
     TusUploads(
@@ -61,14 +60,14 @@ public class TusUploads {
             @Qualifier("uploadLock") LeaseLockRepository lock,
             UploadSubmission submission,
             UploadProperties properties,
-            VideoService videos,
+            PendingVideos pending,
             Clock clock) {
         this.uploads = uploads;
         this.store = store;
         this.lock = lock;
         this.submission = submission;
         this.properties = properties;
-        this.videos = videos;
+        this.pending = pending;
         this.clock = clock;
     }
 
@@ -95,14 +94,7 @@ public class TusUploads {
                     "bad request",
                     "the title in Upload-Metadata must be at most " + MAX_TITLE + " printable characters");
         }
-        long pending = videos.pendingCount(user.id());
-        if (pending >= properties.maxPendingVideos()) {
-            throw new ApiException(
-                    HttpStatus.TOO_MANY_REQUESTS,
-                    "too many pending videos",
-                    "you have " + pending + " videos waiting or in processing (at most " + properties.maxPendingVideos()
-                            + "); retry when some are done");
-        }
+        pending.check(user.id());
         String name = UploadController.displayName(metadata.getOrDefault("filename", metadata.get("name")));
         Instant now = clock.instant();
         TusUpload upload = new TusUpload(

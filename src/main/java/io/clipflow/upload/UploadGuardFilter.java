@@ -1,13 +1,13 @@
 package io.clipflow.upload;
 
 import io.clipflow.security.ClipflowUser;
-import io.clipflow.video.VideoService;
 import io.clipflow.web.JsonErrorWriter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -26,12 +26,12 @@ class UploadGuardFilter extends OncePerRequestFilter {
     static final Set<String> UPLOAD_PATHS = Set.of("/api/videos", "/ui/videos");
 
     private final UploadProperties properties;
-    private final VideoService videos;
+    private final PendingVideos pending;
     private final JsonErrorWriter errors;
 
-    UploadGuardFilter(UploadProperties properties, VideoService videos, JsonErrorWriter errors) {
+    UploadGuardFilter(UploadProperties properties, PendingVideos pending, JsonErrorWriter errors) {
         this.properties = properties;
-        this.videos = videos;
+        this.pending = pending;
         this.errors = errors;
     }
 
@@ -51,16 +51,10 @@ class UploadGuardFilter extends OncePerRequestFilter {
         }
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
         if (auth != null && auth.getPrincipal() instanceof ClipflowUser user) {
-            long pending = videos.pendingCount(user.id());
-            if (pending >= properties.maxPendingVideos()) {
+            OptionalLong over = pending.overLimit(user.id());
+            if (over.isPresent()) {
                 response.setHeader("Retry-After", "30");
-                errors.write(
-                        request,
-                        response,
-                        429,
-                        "too many pending videos",
-                        "you have " + pending + " videos waiting or in processing (at most "
-                                + properties.maxPendingVideos() + "); retry when some are done");
+                errors.write(request, response, 429, "too many pending videos", pending.detail(over.getAsLong()));
                 return;
             }
         }
