@@ -6,6 +6,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +22,8 @@ class RateLimitFilter extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(RateLimitFilter.class);
     /** A multipart upload (API and page) and the creation of a resumable one share the upload bucket. */
-    private static final java.util.Set<String> UPLOAD_CREATION =
-            java.util.Set.of("/api/videos", "/ui/videos", "/api/uploads", "/api/uploads/", "/ui/uploads");
+    private static final Set<String> UPLOAD_CREATION =
+            Set.of("/api/videos", "/ui/videos", "/api/uploads", "/api/uploads/", "/ui/uploads");
 
     private static final Pattern TASK_SUBMISSION = Pattern.compile("/api/tasks(/.*)?|/api/groups|/api/videos/[^/]+/.+");
 

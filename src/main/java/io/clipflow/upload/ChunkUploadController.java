@@ -81,10 +81,7 @@ class ChunkUploadController {
     @PostMapping({"/api/videos/merge-chunks", "/api/videos/merge-chunks/"})
     ResponseEntity<Map<String, Object>> merge(
             @Valid @RequestBody Merge body, @AuthenticationPrincipal ClipflowUser user) {
-        String title = body.title();
-        if (title != null && title.chars().anyMatch(Character::isISOControl)) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "bad request", "title must be printable characters");
-        }
+        String title = UploadController.checkTitle(body.title());
         Map<String, Object> queued =
                 chunks.merge(user.id(), body.fileName(), body.fileMd5(), body.chunksTotal(), title);
         Map<String, Object> reply = new LinkedHashMap<>();

@@ -9,7 +9,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -61,9 +63,7 @@ class TusController {
                 .header("Tus-Version", VERSION)
                 .header("Tus-Extension", EXTENSIONS)
                 .header("Tus-Max-Size", Long.toString(properties.maxSize().toBytes()))
-                .header(
-                        "Tus-Checksum-Algorithm",
-                        String.join(",", new java.util.TreeSet<>(TusUploads.CHECKSUMS.keySet())))
+                .header("Tus-Checksum-Algorithm", String.join(",", new TreeSet<>(TusUploads.CHECKSUMS.keySet())))
                 .build();
     }
 
@@ -208,7 +208,7 @@ class TusController {
 
     private static boolean isOctets(HttpServletRequest request) {
         String type = request.getContentType();
-        return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith(OCTETS);
+        return type != null && type.toLowerCase(Locale.ROOT).startsWith(OCTETS);
     }
 
     private static long number(String header, String value) {

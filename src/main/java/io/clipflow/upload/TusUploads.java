@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -44,7 +45,6 @@ public class TusUploads {
     static final Map<String, String> CHECKSUMS = Map.of("sha1", "SHA-1", "md5", "MD5", "sha256", "SHA-256");
 
     private static final int MAX_METADATA = 4096;
-    private static final int MAX_TITLE = 255;
 
     private final TusUploadRepository uploads;
     private final MediaStore store;
@@ -87,13 +87,7 @@ public class TusUploads {
                     "Upload-Length " + length + " exceeds the limit of " + max + " bytes");
         }
         Map<String, String> metadata = metadata(metadataHeader);
-        String title = metadata.get("title");
-        if (title != null && (title.length() > MAX_TITLE || title.chars().anyMatch(Character::isISOControl))) {
-            throw new ApiException(
-                    HttpStatus.BAD_REQUEST,
-                    "bad request",
-                    "the title in Upload-Metadata must be at most " + MAX_TITLE + " printable characters");
-        }
+        String title = UploadController.checkTitle(metadata.get("title"));
         pending.check(user.id());
         String name = UploadController.displayName(metadata.getOrDefault("filename", metadata.get("name")));
         Instant now = clock.instant();
@@ -116,9 +110,7 @@ public class TusUploads {
 
     /** The caller's upload (an admin's: anyone's); 404 when it is not theirs or not there, 410 once expired. */
     TusUpload visible(String id, ClipflowUser user) {
-        TusUpload upload = (isUploadId(id)
-                        ? uploads.findVisible(id, user.ownerScope())
-                        : java.util.Optional.<TusUpload>empty())
+        TusUpload upload = uploads.findVisible(isUploadId(id) ? id : "", user.ownerScope())
                 .orElseThrow(() -> ApiException.notFound("upload " + id));
         if (!upload.isComplete() && upload.getExpiresAt().isBefore(clock.instant())) {
             throw new ApiException(HttpStatus.GONE, "gone", "upload " + id + " expired at " + upload.getExpiresAt());
@@ -153,9 +145,7 @@ public class TusUploads {
             }
         }
         visible(id, user);
-        if (!lock.add(id)) {
-            throw new TusRefusal(423, "locked", "another request is writing to upload " + id + "; retry shortly");
-        }
+        lockOrRefuse(id);
         try {
             TusUpload upload = uploads.findById(id).orElseThrow(() -> ApiException.notFound("upload " + id));
             if (upload.getOffset() != offset) {
@@ -232,7 +222,7 @@ public class TusUploads {
             }
             channel.force(false);
             return written;
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new ApiException(
                     HttpStatus.GONE, "gone", "the bytes of upload " + upload.getId() + " are gone; start again");
         } catch (IOException e) {
@@ -263,9 +253,7 @@ public class TusUploads {
     void terminate(String id, ClipflowUser user) {
         TusUpload upload = uploads.findVisible(isUploadId(id) ? id : "", user.ownerScope())
                 .orElseThrow(() -> ApiException.notFound("upload " + id));
-        if (!lock.add(id)) {
-            throw new TusRefusal(423, "locked", "another request is writing to upload " + id + "; retry shortly");
-        }
+        lockOrRefuse(id);
         try {
             remove(upload);
         } finally {
@@ -287,6 +275,13 @@ public class TusUploads {
             }
         }
         return removed;
+    }
+
+    /** Takes the upload's lease lock, or refuses with 423 while another request holds it. */
+    private void lockOrRefuse(String id) {
+        if (!lock.add(id)) {
+            throw new TusRefusal(423, "locked", "another request is writing to upload " + id + "; retry shortly");
+        }
     }
 
     private void remove(TusUpload upload) {

@@ -47,12 +47,7 @@ class UploadController {
         if (file.isEmpty()) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "bad request", "the file part is empty");
         }
-        if (title != null && (title.length() > MAX_TITLE || title.chars().anyMatch(Character::isISOControl))) {
-            throw new ApiException(
-                    HttpStatus.BAD_REQUEST,
-                    "bad request",
-                    "title must be at most " + MAX_TITLE + " printable characters");
-        }
+        checkTitle(title);
         Path staged = store.newIncomingFile();
         try {
             // transferTo(File) lets Tomcat rename its spool file; transferTo(Path) would copy every byte again
@@ -63,6 +58,17 @@ class UploadController {
         } finally {
             Files.deleteIfExists(staged);
         }
+    }
+
+    /** A title given with any kind of upload: at most {@value #MAX_TITLE} printable characters (400 otherwise). */
+    static String checkTitle(String title) {
+        if (title != null && (title.length() > MAX_TITLE || title.chars().anyMatch(Character::isISOControl))) {
+            throw new ApiException(
+                    HttpStatus.BAD_REQUEST,
+                    "bad request",
+                    "title must be at most " + MAX_TITLE + " printable characters");
+        }
+        return title;
     }
 
     /** The client's name for display: last path segment, control and separator characters removed, bounded length. */
